@@ -1,0 +1,121 @@
+"""Catalog benchmarks on the real-scale export: build, load, search latency, resident memory.
+
+Run:  .venv/bin/python benchmarks/catalog_bench.py [--schema ../shared/vista-schema]
+Prints a Markdown table of medians (and p50/p99 for search) against the targets
+in benchmarks/RESULTS.md. Load time and memory are measured in fresh processes,
+as a user starting the CLI or the language server sees them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+QUESTIONS = [
+    "unpaid AP invoices by vendor",
+    "customers",
+    "job cost by phase and cost type",
+    "employee timecards for a pay period",
+    "purchase order items received but not invoiced",
+    "subcontract retainage",
+    "equipment revenue",
+    "GL account balances by month",
+    "contract billing items",
+    "work orders for a service site",
+    "APTH",
+    "inventory on hand by location",
+    "change orders on a job",
+    "vendor 1099 totals",
+    "projected cost vs estimate WIP",
+]
+
+LOAD_PROBE = """
+import json, resource, sys, time
+started = time.perf_counter()
+from vgpt2.catalog.catalog import Catalog
+from pathlib import Path
+catalog = Catalog.open(Path(sys.argv[1]))
+catalog.get("APTH")
+loaded = time.perf_counter() - started
+from vgpt2.catalog.search import search
+search(catalog, "unpaid AP invoices by vendor")
+rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"load_s": loaded, "rss_mb": rss_kb / 1024}))
+"""
+
+EMPTY_PROBE = """
+import json, resource
+print(json.dumps({"rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--schema", type=Path,
+                        default=Path(__file__).resolve().parents[2] / "shared" / "vista-schema")
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+
+    from vgpt2.catalog.build import build_catalog
+    from vgpt2.catalog.catalog import Catalog
+    from vgpt2.catalog.search import search
+
+    workdir = Path(tempfile.mkdtemp(prefix="vgpt2-bench-"))
+    output = workdir / "vista.vgpt2db"
+    build_times = []
+    for _ in range(args.runs):
+        report = build_catalog([args.schema], output, force=True)
+        build_times.append(report.seconds)
+    started = time.perf_counter()
+    build_catalog([args.schema], output)
+    up_to_date = time.perf_counter() - started
+
+    loads, rss = [], []
+    for _ in range(args.runs):
+        probe = subprocess.run([sys.executable, "-c", LOAD_PROBE, str(output)],
+                               capture_output=True, text=True, check=True)
+        measured = json.loads(probe.stdout)
+        loads.append(measured["load_s"])
+        rss.append(measured["rss_mb"])
+    baseline = json.loads(subprocess.run([sys.executable, "-c", EMPTY_PROBE],
+                                         capture_output=True, text=True, check=True).stdout)
+
+    catalog = Catalog.open(output)
+    latencies = []
+    for _ in range(20):
+        for question in QUESTIONS:
+            started = time.perf_counter()
+            search(catalog, question)
+            latencies.append(time.perf_counter() - started)
+
+    rows = [
+        ("build (import + compile), median", f"{statistics.median(build_times):.2f} s", "< 3 s"),
+        ("build when sources unchanged", f"{up_to_date * 1000:.0f} ms", "-"),
+        ("load compiled file (fresh process), median",
+         f"{statistics.median(loads) * 1000:.1f} ms", "< 100 ms"),
+        ("search latency p50", f"{percentile(latencies, 0.5) * 1000:.2f} ms", "-"),
+        ("search latency p99", f"{percentile(latencies, 0.99) * 1000:.2f} ms", "< 10 ms"),
+        ("resident memory after load + search (max RSS), median",
+         f"{statistics.median(rss):.0f} MB", "< 120 MB"),
+        ("  of which an empty Python process", f"{baseline['rss_mb']:.0f} MB", "-"),
+        ("compiled file size", f"{output.stat().st_size / 1e6:.1f} MB", "-"),
+    ]
+    print(f"schema: {args.schema} ({catalog.stats()})")
+    print("| measure | value | target |\n|---|---|---|")
+    for name, value, target in rows:
+        print(f"| {name} | {value} | {target} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Vista schema catalog: import a shop's schema, compile it, search it."""

@@ -1,0 +1,151 @@
+"""Merge import results into one consistent schema and derive what Vista never declares.
+
+Order matters: a later source replaces an earlier one's object of the same name
+(and says so), knowledge packs merge over the bundled pack, and relationships
+are derived only once everything is known.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from vgpt2.catalog.model import (
+    SURROGATE_COLUMNS,
+    CatalogObject,
+    ForeignKey,
+    ImportIssue,
+    ImportResult,
+    Key,
+    Knowledge,
+    ObjectType,
+    Relationship,
+    RelationshipKind,
+    UserType,
+)
+from vgpt2.catalog.naming import strip_base_prefix
+
+# A key made of one of these columns alone says nothing about what a row is:
+# every table has them, so "sharing" them is not a join path.
+_GENERIC_KEY_COLUMNS = frozenset({
+    "Mth", "Seq", "Name", "Description", "Notes", "Type", "Date", "BatchId", "BatchSeq", "Co",
+})
+
+
+@dataclass(slots=True)
+class SchemaData:
+    """Everything the store compiles: objects, derived relationships, knowledge, issues."""
+
+    objects: dict[str, CatalogObject] = field(default_factory=dict)
+    types: dict[str, UserType] = field(default_factory=dict)
+    foreign_keys: list[ForeignKey] = field(default_factory=list)
+    knowledge: Knowledge = field(default_factory=Knowledge)
+    relationships: list[Relationship] = field(default_factory=list)
+    family: dict[str, str] = field(default_factory=dict)
+    """Object name -> the name to prefer for it (``bJCCM`` -> ``JCCM``)."""
+    issues: list[ImportIssue] = field(default_factory=list)
+
+
+def merge_results(results: list[ImportResult], knowledge: Knowledge | None = None) -> SchemaData:
+    from vgpt2.catalog.importers.knowledge import merge_knowledge
+
+    data = SchemaData(knowledge=knowledge or Knowledge())
+    origin: dict[str, str] = {}
+    for result in results:
+        data.issues.extend(result.issues)
+        data.types.update(result.types)
+        data.foreign_keys.extend(result.foreign_keys)
+        if result.knowledge is not None:
+            data.knowledge = merge_knowledge(data.knowledge, result.knowledge)
+        for obj in result.objects:
+            where = str(obj.source) if obj.source else str(result.source)
+            if obj.name in data.objects:
+                data.issues.append(ImportIssue(
+                    result.source, obj.source.line if obj.source else None,
+                    f"{obj.name} from {where} replaces the one from {origin[obj.name]}",
+                    severity="info"))
+            data.objects[obj.name] = obj
+            origin[obj.name] = where
+    data.family = _families(data.objects)
+    data.relationships = _relationships(data)
+    return data
+
+
+def _families(objects: dict[str, CatalogObject]) -> dict[str, str]:
+    """Map each base table to the view that presents it, and every object to itself."""
+    family = {name: name for name in objects}
+    for name, obj in objects.items():
+        if obj.type is not ObjectType.TABLE:
+            continue
+        view_name = strip_base_prefix(name)
+        view = objects.get(view_name) if view_name else None
+        if view is not None and view.type is ObjectType.VIEW and (
+            not view.base_objects or name in view.base_objects
+        ):
+            family[name] = view.name
+    return family
+
+
+def _relationships(data: SchemaData) -> list[Relationship]:
+    objects, family = data.objects, data.family
+    found: dict[tuple[str, str, tuple[tuple[str, str], ...]], Relationship] = {}
+
+    def add(rel: Relationship) -> None:
+        if rel.from_object == rel.to_object:
+            return
+        reverse = (rel.to_object, rel.from_object, tuple((b, a) for a, b in rel.column_pairs))
+        ident = (rel.from_object, rel.to_object, rel.column_pairs)
+        if ident not in found and reverse not in found:
+            found[ident] = rel
+
+    for table, view in family.items():
+        if table != view:
+            key = objects[table].key
+            pairs = tuple((c, c) for c in key.columns) if key else ()
+            add(Relationship(RelationshipKind.VIEW_OF, view, table, pairs, "view of base table"))
+
+    for fk in data.foreign_keys:
+        if fk.from_object in family and fk.to_object in family:
+            add(Relationship(RelationshipKind.FOREIGN_KEY, family[fk.from_object],
+                             family[fk.to_object], tuple(zip(fk.from_columns, fk.to_columns,
+                                                             strict=True)), fk.name))
+
+    holders = _objects_by_column(objects, family)
+    for parent_name, key in _join_keys(objects, family).items():
+        children = set.intersection(*(holders.get(c, set()) for c in key.columns))
+        for child_name in sorted(children - {parent_name}):
+            add(Relationship(RelationshipKind.SHARED_KEY, child_name, parent_name,
+                             tuple((c, c) for c in key.columns), key.name))
+    return list(found.values())
+
+
+def _join_keys(objects: dict[str, CatalogObject], family: dict[str, str]) -> dict[str, Key]:
+    """The business key of each family, under the family's preferred name."""
+    keys: dict[str, Key] = {}
+    for name, obj in objects.items():
+        if obj.type is not ObjectType.TABLE:
+            continue
+        key = obj.key
+        if key is None or not _is_join_key(key):
+            continue
+        keys[family[name]] = key
+    return keys
+
+
+def _is_join_key(key: Key) -> bool:
+    meaningful = [c for c in key.columns if c not in SURROGATE_COLUMNS]
+    if len(meaningful) != len(key.columns):
+        return False
+    return not (len(meaningful) == 1 and meaningful[0] in _GENERIC_KEY_COLUMNS)
+
+
+def _objects_by_column(
+    objects: dict[str, CatalogObject], family: dict[str, str]
+) -> dict[str, set[str]]:
+    """Column name -> the families holding it, so each key finds its children by intersection."""
+    holders: dict[str, set[str]] = defaultdict(set)
+    for name, obj in objects.items():
+        if obj.type in (ObjectType.TABLE, ObjectType.VIEW):
+            for column in obj.columns:
+                holders[column.name].add(family[name])
+    return holders

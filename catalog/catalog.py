@@ -1,0 +1,274 @@
+"""The read side: an immutable, indexed view of a compiled catalog file.
+
+Opening reads only the object headers (a few thousand rows); columns and
+relationships are read on demand and cached, so start-up stays instant and
+memory stays small on a 54,000-column schema. Safe to share between threads.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from vgpt2.catalog.model import (
+    CatalogObject,
+    Column,
+    ObjectType,
+    Parameter,
+    Relationship,
+    RelationshipKind,
+    SourceLocation,
+    StatusCode,
+    choose_key,
+)
+from vgpt2.catalog.store import FORMAT_VERSION, decode_keys
+
+
+class CatalogError(Exception):
+    """The compiled file is missing, corrupt, or from an incompatible version."""
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectHeader:
+    """What every lookup needs without touching columns."""
+
+    id: int
+    schema: str
+    name: str
+    type: ObjectType
+    module: str
+    description: str | None
+    family: str
+    """The name to prefer for this object: the view over a base table, else itself."""
+    column_count: int
+
+
+class Catalog:
+    def __init__(self, connection: sqlite3.Connection, path: Path | None = None) -> None:
+        self._connection = connection
+        self._lock = threading.Lock()
+        self.path = path
+        self.meta: dict[str, str] = dict(self._query("SELECT key, value FROM meta"))
+        if self.meta.get("format") != FORMAT_VERSION:
+            raise CatalogError(
+                f"{path or 'catalog'} was compiled by another vgpt2 version "
+                f"(format {self.meta.get('format')!r}, need {FORMAT_VERSION}); rebuild it")
+        self._headers: dict[str, ObjectHeader] = {}
+        self._folded: dict[str, list[str]] = {}
+        for row in self._query("SELECT id, schema, name, type, module, description, family, "
+                               "column_count FROM objects"):
+            header = ObjectHeader(row[0], row[1], row[2], ObjectType(row[3]), row[4], row[5],
+                                  row[6], row[7])
+            self._headers[header.name] = header
+            self._folded.setdefault(header.name.lower(), []).append(header.name)
+        self._members: dict[str, list[str]] = {}
+        for header in self._headers.values():
+            self._members.setdefault(header.family, []).append(header.name)
+
+    @classmethod
+    def open(cls, path: Path) -> Catalog:
+        if not path.is_file():
+            raise CatalogError(f"{path}: no compiled catalog here; run `vgpt2 catalog build`")
+        try:
+            connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                                         check_same_thread=False)
+            return cls(connection, path)
+        except sqlite3.DatabaseError as error:
+            raise CatalogError(
+                f"{path}: not a usable vgpt2 catalog ({error}); rebuild it") from None
+
+    def close(self) -> None:
+        self._connection.close()
+
+    def _query(self, sql: str, parameters: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        with self._lock:
+            try:
+                return self._connection.execute(sql, parameters).fetchall()
+            except sqlite3.DatabaseError as error:
+                raise CatalogError(f"{self.path or 'catalog'}: {error}") from None
+
+    # -- names -------------------------------------------------------------------------------
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._headers
+
+    def __len__(self) -> int:
+        return len(self._headers)
+
+    def headers(self) -> Iterator[ObjectHeader]:
+        return iter(self._headers.values())
+
+    def header(self, name: str) -> ObjectHeader | None:
+        """Exact-case lookup, as SQL Server resolves names under a binary collation."""
+        return self._headers.get(name)
+
+    def lookup(self, name: str) -> list[ObjectHeader]:
+        """Case-insensitive lookup: the exact-case spellings that match ``name``.
+
+        Exact match first; more than one result only when names differ only by case.
+        """
+        names = self._folded.get(name.lower(), [])
+        return sorted((self._headers[n] for n in names), key=lambda h: h.name != name)
+
+    def preferred_name(self, name: str) -> str:
+        """The view to query instead of a base table (``bJCCM`` -> ``JCCM``)."""
+        header = self._headers.get(name)
+        return header.family if header else name
+
+    def view_for(self, table: str) -> str | None:
+        header = self._headers.get(table)
+        if header is None or header.family == table:
+            return None
+        return header.family
+
+    def base_tables_of(self, view: str) -> list[str]:
+        return sorted(n for n in self._members.get(view, []) if n != view)
+
+    # -- details -----------------------------------------------------------------------------
+
+    def get(self, name: str) -> CatalogObject | None:
+        """The whole object, columns and keys included (exact case)."""
+        header = self._headers.get(name)
+        return self._object(header.id) if header else None
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 - the catalog lives as long as its cache
+    def _object(self, object_id: int) -> CatalogObject:
+        (row,) = self._query(
+            "SELECT schema, name, type, module, description, base_objects, parameters, keys, "
+            "definition, source FROM objects WHERE id = ?", (object_id,))
+        columns = tuple(
+            Column(name=c[0], ordinal=c[1], data_type=c[2], base_type=c[3], max_length=c[4],
+                   precision=c[5], scale=c[6], nullable=bool(c[7]), is_identity=bool(c[8]),
+                   is_computed=bool(c[9]), description=c[10])
+            for c in self._query(
+                "SELECT name, ordinal, data_type, base_type, max_length, precision, scale, "
+                "nullable, is_identity, is_computed, description FROM columns "
+                "WHERE object_id = ? ORDER BY ordinal", (object_id,)))
+        source = None
+        if row[9]:
+            path, _, line = row[9].rpartition(":")
+            source = (SourceLocation(path, int(line)) if line.isdigit()
+                      else SourceLocation(row[9]))
+        keys = decode_keys(row[7])
+        if not keys:
+            # A view over a base table is keyed like the table.
+            for base in self.base_tables_of(row[1]):
+                base_object = self.get(base)
+                if base_object is not None and base_object.keys:
+                    keys = base_object.keys
+                    break
+        return CatalogObject(
+            schema=row[0], name=row[1], type=ObjectType(row[2]), module=row[3],
+            description=row[4], columns=columns, keys=keys,
+            base_objects=tuple(json.loads(row[5])),
+            parameters=tuple(Parameter(n, t) for n, t in json.loads(row[6])),
+            definition=row[8], source=source)
+
+    def columns(self, name: str) -> tuple[Column, ...]:
+        obj = self.get(name)
+        return obj.columns if obj else ()
+
+    def objects_with_column(self, column: str) -> list[str]:
+        """Objects holding a column of this name, any case (for "did you mean" and search)."""
+        rows = self._query(
+            "SELECT DISTINCT o.name FROM columns c JOIN objects o ON o.id = c.object_id "
+            "WHERE c.name = ? COLLATE NOCASE ORDER BY o.name", (column,))
+        return [r[0] for r in rows]
+
+    # -- relationships -----------------------------------------------------------------------
+
+    def relationships(self, name: str) -> list[Relationship]:
+        """Join paths touching ``name``, each oriented so that ``from_object`` is ``name``.
+
+        A base table answers with its view's relationships, renamed to itself.
+        """
+        family = self.preferred_name(name)
+        rows = self._query(
+            "SELECT kind, from_object, to_object, column_pairs, name FROM relationships "
+            "WHERE from_object = ? OR to_object = ?", (family, family))
+        found = []
+        for kind, source, target, pairs, rel_name in rows:
+            rel = Relationship(RelationshipKind(kind), source, target,
+                               tuple((a, b) for a, b in json.loads(pairs)), rel_name)
+            if rel.from_object != family:
+                rel = rel.reversed()
+            if family != name:
+                rel = Relationship(rel.kind, name, rel.to_object, rel.column_pairs, rel.name)
+            found.append(rel)
+        order = {RelationshipKind.VIEW_OF: 0, RelationshipKind.FOREIGN_KEY: 1,
+                 RelationshipKind.SHARED_KEY: 2}
+        return sorted(found, key=lambda r: (order[r.kind], -len(r.column_pairs), r.to_object))
+
+    def join_path(self, left: str, right: str) -> Relationship | None:
+        """The widest join between two objects (the whole composite key), if one is known."""
+        target = self.preferred_name(right)
+        candidates = [r for r in self.relationships(left) if r.to_object == target
+                      and r.kind is not RelationshipKind.VIEW_OF]
+        if not candidates:
+            return None
+        best = max(candidates, key=lambda r: len(r.column_pairs))
+        return Relationship(best.kind, best.from_object, right, best.column_pairs, best.name)
+
+    # -- knowledge ---------------------------------------------------------------------------
+
+    def key_columns(self, name: str) -> tuple[str, ...]:
+        obj = self.get(name)
+        key = choose_key(obj.keys, obj.columns) if obj else None
+        return key.columns if key else ()
+
+    def synonyms(self, name: str) -> list[str]:
+        return [r[0] for r in self._query("SELECT term FROM synonyms WHERE object = ?",
+                                          (self.preferred_name(name),))]
+
+    def status_codes(self, name: str, column: str) -> list[StatusCode]:
+        names = {name, self.preferred_name(name), *self.base_tables_of(self.preferred_name(name))}
+        rows = self._query(
+            "SELECT object, column_name, code, meaning, source FROM status_codes "
+            f"WHERE column_name = ? AND object IN ({','.join('?' * len(names))}) ORDER BY code",
+            (column, *sorted(names)))
+        return [StatusCode(*r) for r in rows]
+
+    def modules(self) -> dict[str, str]:
+        return dict(self._query("SELECT code, name FROM modules"))
+
+    def conventions(self) -> list[str]:
+        return [r[0] for r in self._query("SELECT text FROM conventions ORDER BY position")]
+
+    def stats(self) -> dict[str, int]:
+        counts = {t: 0 for t in ObjectType}
+        for header in self._headers.values():
+            counts[header.type] += 1
+        (columns,), = self._query("SELECT count(*) FROM columns")
+        (relationships,), = self._query("SELECT count(*) FROM relationships")
+        return {
+            "tables": counts[ObjectType.TABLE],
+            "views": counts[ObjectType.VIEW],
+            "procedures": counts[ObjectType.PROCEDURE],
+            "functions": counts[ObjectType.FUNCTION],
+            "columns": int(columns),
+            "relationships": int(relationships),
+        }
+
+    def search_rows(self, match: str, limit: int) -> list[SearchRow]:
+        """FTS5 candidates for :mod:`search`, best bm25 first, with the text they matched."""
+        return [SearchRow(*r) for r in self._query(
+            "SELECT family, bm25(search_index, 0, 6.0, 3.0, 8.0, 0.6) AS rank, names, "
+            "description, synonyms, columns FROM search_index WHERE search_index MATCH ? "
+            "ORDER BY rank LIMIT ?", (match, limit))]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchRow:
+    family: str
+    rank: float
+    """bm25: lower (more negative) is better."""
+    names: str
+    description: str
+    synonyms: str
+    columns: str

@@ -1,0 +1,100 @@
+"""vgpt2's one configuration file: ``vgpt2.toml``, or ``[tool.vgpt2]`` in ``pyproject.toml``.
+
+The nearest file up from the working folder wins (``VGPT2_CONFIG`` names one
+explicitly). Relative paths in it are relative to the file, so a shop can keep
+its schema export beside its SQL in one repository.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+CONFIG_FILE = "vgpt2.toml"
+ENV_CONFIG = "VGPT2_CONFIG"
+ENV_CACHE = "VGPT2_CACHE_DIR"
+
+
+class ConfigError(Exception):
+    pass
+
+
+class Settings(BaseModel):
+    """Resolved settings; ``origin`` says which file they came from (None: defaults)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    catalog: list[Path] = Field(
+        default_factory=list,
+        description="A compiled .vgpt2db file, or sources (export folders, DDL folders, "
+        "knowledge .toml files) compiled on demand. Empty: the bundled sample.")
+    cache_dir: Path | None = Field(
+        default=None, description="Where compiled catalogs are cached.")
+    origin: Path | None = Field(default=None, exclude=True)
+
+    @field_validator("catalog", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    def resolved_cache_dir(self) -> Path:
+        if self.cache_dir is not None:
+            return self.cache_dir
+        if os.environ.get(ENV_CACHE):
+            return Path(os.environ[ENV_CACHE])
+        return Path(platformdirs.user_cache_dir("vgpt2", appauthor=False))
+
+
+def find_config_file(start: Path) -> Path | None:
+    explicit = os.environ.get(ENV_CONFIG)
+    if explicit:
+        return Path(explicit)
+    for folder in (start, *start.parents):
+        candidate = folder / CONFIG_FILE
+        if candidate.is_file():
+            return candidate
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and _tool_table(pyproject) is not None:
+            return pyproject
+    return None
+
+
+def _tool_table(pyproject: Path) -> dict[str, Any] | None:
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return None
+    table = data.get("tool", {}).get("vgpt2")
+    return table if isinstance(table, dict) else None
+
+
+def load_settings(start: Path | None = None) -> Settings:
+    """Settings from the nearest config file, or defaults. Raises ConfigError naming the file."""
+    path = find_config_file((start or Path.cwd()).resolve())
+    if path is None:
+        return Settings()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read: {error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: {error}") from None
+    table = data.get("tool", {}).get("vgpt2", {}) if path.name == "pyproject.toml" else data
+    try:
+        settings = Settings.model_validate(table)
+    except ValidationError as error:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
+                             for e in error.errors())
+        raise ConfigError(f"{path}: {problems}") from None
+    base = path.parent
+    return settings.model_copy(update={
+        "catalog": [p if p.is_absolute() else base / p for p in settings.catalog],
+        "cache_dir": (settings.cache_dir if settings.cache_dir is None
+                      or settings.cache_dir.is_absolute() else base / settings.cache_dir),
+        "origin": path,
+    })
