@@ -12,7 +12,6 @@ in the scripts makes :func:`import_ddl` raise.
 
 from __future__ import annotations
 
-import bisect
 import dataclasses
 import re
 from collections.abc import Iterator
@@ -66,13 +65,22 @@ def decode_sql_bytes(data: bytes) -> str:
     return data.decode("cp1252", errors="replace")
 
 
-_GO = re.compile(r"^[ \t]*go(?:[ \t]+\d+)?[ \t]*(?:--[^\r\n]*)?\r?$", re.IGNORECASE | re.MULTILINE)
+_GO = re.compile(r"\n[ \t]*[gG][oO](?:[ \t]+\d+)?[ \t]*(?:--[^\r\n]*)?\r?(?=\n|\Z)")
+_GO_FIRST = re.compile(r"[ \t]*[gG][oO](?:[ \t]+\d+)?[ \t]*(?:--[^\r\n]*)?\r?(?=\n|\Z)")
 
 
 def split_batches(text: str) -> Iterator[tuple[int, int]]:
-    """``(start, end)`` offsets of each batch between ``GO`` lines, as SSMS and sqlcmd split."""
+    """``(start, end)`` offsets of each batch between ``GO`` lines, as SSMS and sqlcmd split.
+
+    A ``GO`` line is ``GO`` alone on its line (any case), optionally with a repeat
+    count and a ``--`` comment.
+    """
     start = 0
-    for match in _GO.finditer(text):
+    first = _GO_FIRST.match(text)
+    if first is not None:
+        yield 0, 0
+        start = first.end()
+    for match in _GO.finditer(text, start):
         yield start, match.start()
         start = match.end()
     yield start, len(text)
@@ -84,6 +92,8 @@ class _Tok(NamedTuple):
     text: str
     start: int
     end: int
+    upper: str
+    """Upper-cased text of a word (keywords compare on it); empty for other kinds."""
 
 
 _TOKEN = re.compile(
@@ -97,6 +107,7 @@ _TOKEN = re.compile(
     |(?P<num>0[xX][0-9A-Fa-f]*|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
     |(?P<word>[^\W\d][\w@#$]*|[@#][\w@#$]*)
     |(?P<op>.)
+    |(?P<eof>\Z)
     )
     """,
     re.VERBOSE | re.DOTALL,
@@ -118,48 +129,63 @@ def _block_comment_end(text: str, pos: int, end: int) -> int:
 
 
 class _Stream:
-    """Lazily tokenizes ``text[pos:end]``; comments and whitespace are skipped."""
+    """Lazily tokenizes ``text[pos:end]``; comments and whitespace are skipped.
 
-    __slots__ = ("_buffer", "end", "pos", "text")
+    Tokens are pulled only as far as a reader looks, so a procedure body after
+    its header is never tokenized.
+    """
+
+    __slots__ = ("_iter", "_toks", "end", "index", "text")
 
     def __init__(self, text: str, pos: int, end: int) -> None:
         self.text = text
-        self.pos = pos
         self.end = end
-        self._buffer: list[_Tok] = []
+        self.index = 0
+        self._toks: list[_Tok] = []
+        self._iter: Iterator[re.Match[str]] | None = _TOKEN.finditer(text, pos, end)
 
-    def _scan(self) -> _Tok | None:
-        text, pos, end = self.text, self.pos, self.end
-        while pos < end:
-            match = _TOKEN.match(text, pos, end)
-            if match is None:  # only whitespace and comments left
+    def _pull(self) -> bool:
+        """Tokenize a few more tokens (more each time: headers stay cheap, tables fast)."""
+        iterator = self._iter
+        if iterator is None:
+            return False
+        toks, text, end = self._toks, self.text, self.end
+        before = len(toks)
+        wanted = before + min(16 + before, 512)
+        new = tuple.__new__
+        while len(toks) < wanted:
+            match = next(iterator, None)
+            kind = match.lastgroup or "op" if match is not None else "eof"
+            if match is None or kind == "eof":
+                self._iter = None
                 break
-            kind = match.lastgroup or "op"
             start = match.start(kind)
             if kind == "bc":
-                pos = _block_comment_end(text, start, end)
+                resume = _block_comment_end(text, start, end)
+                self._iter = iterator = _TOKEN.finditer(text, resume, end)
                 continue
-            self.pos = match.end()
-            return _Tok(kind, match.group(kind), start, self.pos)
-        self.pos = end
-        return None
+            value = match.group(kind)
+            toks.append(new(_Tok, (kind, value, start, match.end(),
+                                   value.upper() if kind == "word" else "")))
+        return len(toks) > before
 
     def peek(self, ahead: int = 0) -> _Tok | None:
-        while len(self._buffer) <= ahead:
-            tok = self._scan()
-            if tok is None:
+        index = self.index + ahead
+        toks = self._toks
+        while index >= len(toks):
+            if not self._pull():
                 return None
-            self._buffer.append(tok)
-        return self._buffer[ahead]
+        return toks[index]
 
     def next(self) -> _Tok | None:
-        if self._buffer:
-            return self._buffer.pop(0)
-        return self._scan()
+        tok = self.peek()
+        if tok is not None:
+            self.index += 1
+        return tok
 
     def peek_word(self, ahead: int = 0) -> str | None:
         tok = self.peek(ahead)
-        return tok.text.upper() if tok is not None and tok.kind == "word" else None
+        return tok.upper if tok is not None and tok.kind == "word" else None
 
     def accept(self, *words: str) -> str | None:
         word = self.peek_word()
@@ -222,23 +248,25 @@ class _SyntaxError(Exception):
         self.pos = pos
 
 
-@dataclass(slots=True)
 class _Source:
-    path: Path
-    text: str
-    line_base: int = 0
-    starts: list[int] = field(default_factory=list)
+    """One script's text; turns offsets into 1-based lines (cheaply, for mostly rising offsets)."""
 
-    def __post_init__(self) -> None:
-        starts = [0]
-        position = self.text.find("\n")
-        while position != -1:
-            starts.append(position + 1)
-            position = self.text.find("\n", position + 1)
-        self.starts = starts
+    __slots__ = ("_line", "_pos", "line_base", "path", "text")
+
+    def __init__(self, path: Path, text: str, line_base: int = 0) -> None:
+        self.path = path
+        self.text = text
+        self.line_base = line_base
+        self._pos = 0
+        self._line = 1
 
     def line(self, pos: int) -> int:
-        return bisect.bisect_right(self.starts, pos) + self.line_base
+        if pos >= self._pos:
+            self._line += self.text.count("\n", self._pos, pos)
+        else:
+            self._line = 1 + self.text.count("\n", 0, pos)
+        self._pos = pos
+        return self._line + self.line_base
 
 
 # --------------------------------------------------------------------------- types
@@ -498,7 +526,7 @@ class _Reader:
                 return
             if tok.kind != "word":
                 continue
-            word = tok.text.upper()
+            word = tok.upper
             try:
                 if word in ("CREATE", "ALTER"):
                     if self._read_create(src, stream, tok, start):
@@ -547,7 +575,7 @@ class _Reader:
 
     def _read_create(self, src: _Source, stream: _Stream, create: _Tok, batch_start: int) -> bool:
         """Read one CREATE/ALTER statement; True when it takes the rest of the batch."""
-        is_alter = create.text.upper() == "ALTER"
+        is_alter = create.upper == "ALTER"
         if not is_alter and stream.accept("OR"):
             stream.accept("ALTER")
         kind = stream.peek_word()
@@ -608,7 +636,8 @@ class _Reader:
             else:
                 break
         draft.definition = src.text[create.start:end].strip()
-        self._add(draft)
+        if not name.startswith(("#", "@")):  # temporary tables are not part of the schema
+            self._add(draft)
 
     def _read_column_list(
         self, src: _Source, stream: _Stream, table: str, columns: list[_ColumnDraft],
@@ -627,7 +656,7 @@ class _Reader:
             if _is_op(tok, ","):
                 stream.next()
                 continue
-            if tok.kind == "word" and tok.text.upper() in _STATEMENT_WORDS - {"SET"}:
+            if tok.kind == "word" and tok.upper in _STATEMENT_WORDS - {"SET"}:
                 self.result.warn(src.path, src.line(tok.start),
                                  f"{table}: column list not closed with ')' before {tok.text}")
                 return tok.start
@@ -642,7 +671,8 @@ class _Reader:
         keys: list[Key],
     ) -> None:
         tok = stream.peek()
-        if tok is not None and tok.kind == "word" and tok.text.upper() in _TABLE_LEVEL_WORDS:
+        if tok is not None and tok.kind == "word" and tok.upper in _TABLE_LEVEL_WORDS and (
+                tok.upper != "PERIOD" or stream.peek_word(1) == "FOR"):
             self._read_table_constraint(src, stream, table, keys)
         else:
             columns.append(self._read_column(src, stream, table, keys))
@@ -667,7 +697,7 @@ class _Reader:
             tok = stream.peek()
             if tok is None or _is_op(tok, ",") or _is_op(tok, ")") or _is_op(tok, ";"):
                 break
-            word = tok.text.upper() if tok.kind == "word" else None
+            word = tok.upper if tok.kind == "word" else None
             if word in _STATEMENT_WORDS:
                 break
             stream.next()
@@ -758,7 +788,7 @@ class _Reader:
                 break
             if _is_op(tok, ","):
                 continue
-            if tok.kind in _IDENT_KINDS and tok.text.upper() not in ("ASC", "DESC"):
+            if tok.kind in _IDENT_KINDS and tok.upper not in ("ASC", "DESC"):
                 names.append(self._clean(_ident_text(tok), src, tok, "column name"))
             elif tok.kind == "word":
                 continue
@@ -802,7 +832,7 @@ class _Reader:
         added = _PendingColumns(table, [], [], src.path, line)
         while True:
             tok = stream.peek()
-            if tok is None or (tok.kind == "word" and tok.text.upper() in _STATEMENT_WORDS):
+            if tok is None or (tok.kind == "word" and tok.upper in _STATEMENT_WORDS):
                 break
             try:
                 self._read_table_item(src, stream, table, added.columns, added.keys)
@@ -869,7 +899,7 @@ class _Reader:
                 if not stream.accept_op(","):
                     break
         as_tok = stream.peek()
-        if as_tok is None or as_tok.kind != "word" or as_tok.text.upper() != "AS":
+        if as_tok is None or as_tok.kind != "word" or as_tok.upper != "AS":
             found = as_tok.text if as_tok is not None else "the end of the batch"
             raise _SyntaxError(f"CREATE VIEW {name}: expected AS, found {found!r}",
                                as_tok.start if as_tok is not None else stream.end)
@@ -954,7 +984,7 @@ class _Reader:
                 stream.next()
         stream.accept("AS")
         ret = stream.peek()
-        if ret is not None and ret.kind == "word" and ret.text.upper() == "RETURN":
+        if ret is not None and ret.kind == "word" and ret.upper == "RETURN":
             stream.next()
             query = src.text[ret.end:stream.end].strip()
             draft.select = query
@@ -993,8 +1023,8 @@ class _Reader:
                     break
             if tok.kind == "str":
                 args.append((param, _string_value(tok), tok))
-            elif tok.kind in ("num", "word") and (tok.text.upper() not in _STATEMENT_WORDS):
-                args.append((param, None if tok.text.upper() == "NULL" else tok.text, tok))
+            elif tok.kind in ("num", "word") and (tok.upper not in _STATEMENT_WORDS):
+                args.append((param, None if tok.upper == "NULL" else tok.text, tok))
             else:
                 break
             stream.next()
@@ -1142,7 +1172,11 @@ class _Reader:
             if resolved is not None:
                 columns = resolved
             elif not columns:
-                reason = query.problem or "some of its columns come from unknown sources"
+                missing = [b for b in query.base_objects if self._object_columns(b) is None]
+                reason = query.problem or (
+                    f"the columns of {', '.join(missing)} are not known (not defined in these "
+                    "scripts, or not resolved)" if missing
+                    else "its SELECT list has an expression without a name or an unknown source")
                 self.result.issues.append(ImportIssue(
                     draft.path, draft.select_line or draft.line,
                     f"columns of {draft.name} not resolved: {reason}", severity="info",
@@ -1228,22 +1262,28 @@ class _Reader:
             found = list(source) if source is not None else None
         elif query.tree is not None:
             try:
-                found = self._select_columns(query.tree, {}, 0)
+                found = self._select_columns(query.tree, {}, 0, unnamed_ok=bool(aliases))
             except RecursionError:
                 found = None
         else:
             found = None
         if found is None or not found:
             return None
-        if aliases:
-            if len(aliases) != len(found):
-                return None
-            found = [dataclasses.replace(c, name=a) for c, a in zip(found, aliases, strict=True)]
-        return tuple(dataclasses.replace(c, ordinal=i) for i, c in enumerate(found, start=1))
+        if aliases and len(aliases) != len(found):
+            return None
+        names = aliases or [c.name for c in found]
+        return tuple(
+            c if c.ordinal == i and c.name == name else _renamed(c, name, i)
+            for i, (c, name) in enumerate(zip(found, names, strict=True), start=1)
+        )
 
     def _select_columns(
-        self, node: exp.Expr, ctes: dict[str, exp.Expr], depth: int
+        self, node: exp.Expr, ctes: dict[str, exp.Expr], depth: int, unnamed_ok: bool = False
     ) -> list[Column] | None:
+        """The columns a query returns, typed from its sources; None when they cannot be told.
+
+        ``unnamed_ok``: the view names its columns itself (``CREATE VIEW v (a, b)``).
+        """
         if depth > 20:
             return None
         while isinstance(node, exp.Subquery | exp.Paren):
@@ -1268,7 +1308,10 @@ class _Reader:
         for item in items:
             alias = item.alias_or_name
             columns: list[Column] | None = None
-            if isinstance(item, exp.Table) and isinstance(item.this, exp.Identifier):
+            if isinstance(item, exp.Table) and isinstance(item.this, exp.Anonymous):
+                resolved = self._object_columns(item.this.name)  # a table-valued function
+                sources.append((alias, alias, list(resolved) if resolved is not None else None))
+            elif isinstance(item, exp.Table) and isinstance(item.this, exp.Identifier):
                 table = item.name.strip()
                 if table in ctes and not item.db:
                     others = {k: v for k, v in ctes.items() if k != table}
@@ -1298,15 +1341,12 @@ class _Reader:
                     return None
                 out.extend(columns)
                 continue
-            if isinstance(projection, exp.Alias):
-                name, inner = projection.alias, projection.this
-            elif isinstance(projection, exp.Column):
-                name, inner = projection.name, projection
-            else:
-                return None
-            if not name:
-                return None
-            out.append(self._typed_column(name, inner, scope))
+            named = _projection_name(projection)
+            if named is None:
+                if not unnamed_ok:
+                    return None
+                named = ("", projection)
+            out.append(self._typed_column(named[0], named[1], scope))
         return out
 
     def _typed_column(self, name: str, inner: exp.Expr, scope: _Scope) -> Column:
@@ -1322,7 +1362,7 @@ class _Reader:
             for columns in candidates:
                 match = _find_column(columns or [], inner.name)
                 if match is not None:
-                    return dataclasses.replace(match, name=name)
+                    return _renamed(match, name, match.ordinal)
             return unknown
         if isinstance(inner, exp.Cast | exp.Convert):
             to = inner.args.get("to") if isinstance(inner, exp.Cast) else inner.this
@@ -1367,6 +1407,34 @@ class _Scope:
         return False, None
 
 
+def _projection_name(projection: exp.Expr) -> tuple[str, exp.Expr] | None:
+    """``(name, expression)`` of one SELECT-list item, as SQL Server names it; None if unnamed."""
+    if isinstance(projection, exp.Alias):
+        return (projection.alias, projection.this) if projection.alias else None
+    if isinstance(projection, exp.EQ):  # 'Name' = expr, [Name] = expr
+        left = projection.this
+        if isinstance(left, exp.Literal) and left.is_string or (
+                isinstance(left, exp.Column) and not left.table):
+            return (left.name, projection.expression) if left.name else None
+        return None
+    inner = projection
+    while isinstance(inner, exp.Paren):
+        inner = inner.this
+    if isinstance(inner, exp.Column) and not isinstance(inner.this, exp.Star):
+        return inner.name, inner
+    alias = projection.alias
+    return (alias, projection) if alias else None
+
+
+def _renamed(column: Column, name: str, ordinal: int) -> Column:
+    return Column(
+        name=name, ordinal=ordinal, data_type=column.data_type, base_type=column.base_type,
+        max_length=column.max_length, precision=column.precision, scale=column.scale,
+        nullable=column.nullable, is_identity=column.is_identity,
+        is_computed=column.is_computed, description=column.description,
+    )
+
+
 def _find_column(columns: list[Column], name: str) -> Column | None:
     for column in columns:
         if column.name == name:
@@ -1405,9 +1473,15 @@ def _parse_query(select: str) -> _Query:
     tree = next((t for t in trees if t is not None), None)
     if tree is None:
         return _Query(None, (), None, "empty query")
-    cte_names = {cte.alias_or_name for cte in tree.find_all(exp.CTE)}
+    cte_names: set[str] = set()
+    tables: list[exp.Table] = []
+    for node in tree.walk():
+        if isinstance(node, exp.Table):
+            tables.append(node)
+        elif isinstance(node, exp.CTE):
+            cte_names.add(node.alias_or_name)
     names: list[str] = []
-    for node in tree.find_all(exp.Table):
+    for node in tables:
         if not isinstance(node.this, exp.Identifier):
             continue
         name = node.name.strip()
@@ -1432,7 +1506,7 @@ def _skip_permission(stream: _Stream) -> None:
         tok = stream.next()
         if tok is None or _is_op(tok, ";"):
             return
-        if tok.kind == "word" and tok.text.upper() in ("TO", "FROM"):
+        if tok.kind == "word" and tok.upper in ("TO", "FROM"):
             stream.next()
             return
 
@@ -1443,7 +1517,7 @@ def _skip_item(stream: _Stream) -> None:
         tok = stream.peek()
         if tok is None or _is_op(tok, ",") or _is_op(tok, ")") or _is_op(tok, ";"):
             return
-        if tok.kind == "word" and tok.text.upper() in _STATEMENT_WORDS:
+        if tok.kind == "word" and tok.upper in _STATEMENT_WORDS:
             return
         stream.next()
         if _is_op(tok, "("):
@@ -1456,7 +1530,7 @@ def _skip_expression(stream: _Stream) -> None:
         tok = stream.peek()
         if tok is None or _is_op(tok, ",") or _is_op(tok, ")") or _is_op(tok, ";"):
             return
-        if tok.kind == "word" and tok.text.upper() in ("PERSISTED", "NOT", "NULL", "CONSTRAINT"):
+        if tok.kind == "word" and tok.upper in ("PERSISTED", "NOT", "NULL", "CONSTRAINT"):
             return
         stream.next()
         if _is_op(tok, "("):
