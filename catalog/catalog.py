@@ -255,12 +255,17 @@ class Catalog:
             "relationships": int(relationships),
         }
 
-    def search_rows(self, match: str, limit: int) -> list[SearchRow]:
-        """FTS5 candidates for :mod:`search`, best bm25 first, with the text they matched."""
+    def search_rows(self, match: str, limit: int, *, routines: bool = False) -> list[SearchRow]:
+        """FTS5 candidates for :mod:`search`, best bm25 first, with the text they matched.
+
+        Tables and views by default; ``routines`` asks for procedures and functions,
+        whose short name-only documents would otherwise crowd out every table.
+        """
         return [SearchRow(*r) for r in self._query(
-            "SELECT family, bm25(search_index, 0, 6.0, 3.0, 8.0, 0.6) AS rank, names, "
+            "SELECT family, bm25(search_index, 0, 0, 6.0, 3.0, 8.0, 0.6) AS rank, names, "
             "description, synonyms, columns FROM search_index WHERE search_index MATCH ? "
-            "ORDER BY rank LIMIT ?", (match, limit))]
+            "AND kind = ? ORDER BY rank LIMIT ?",
+            (match, "routine" if routines else "relation", limit))]
 
 
 @dataclass(frozen=True, slots=True)

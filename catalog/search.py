@@ -47,6 +47,10 @@ def question_terms(question: str) -> list[str]:
     return terms
 
 
+def words_in_question(question: str) -> set[str]:
+    return {w.lower() for w in _WORD.findall(question)}
+
+
 def _stem(word: str) -> str:
     """A light English stem, only to explain matches ("invoices" ~ "invoice")."""
     for suffix, replacement in (("ies", "y"), ("sses", "ss"), ("es", "e"), ("s", "")):
@@ -61,12 +65,18 @@ def search(catalog: Catalog, question: str, limit: int = 10) -> list[SearchHit]:
         return []
     match = " OR ".join('"' + t.replace('"', "") + '"' for t in terms)
     rows = catalog.search_rows(match, limit=max(60, limit * 4))
+    seen = {r.family for r in rows}
+    # Whatever a synonym names is a candidate, however long its description.
+    rows += [r for r in catalog.search_rows(f"synonyms : ({match})", limit=20)
+             if r.family not in seen]
+    rows += catalog.search_rows(match, limit=limit, routines=True)
     if not rows:
         return []
     question_lower = " " + " ".join(w.lower() for w in _WORD.findall(question)) + " "
     question_stems = {_stem(w) for w in question_lower.split()}
-    words_in_question = {w.lower() for w in _WORD.findall(question)}
+    asked = words_in_question(question)
     best = -min(r.rank for r in rows) or 1.0
+    modules = {w.upper() for w in words_in_question(question)} & set(catalog.modules())
 
     scored: dict[str, tuple[float, list[str]]] = {}
     for row in rows:
@@ -77,7 +87,7 @@ def search(catalog: Catalog, question: str, limit: int = 10) -> list[SearchHit]:
         why: list[str] = []
         names = row.names.split()
         own_names = {header.name, *catalog.base_tables_of(header.name)}
-        if any(n.lower() in words_in_question for n in own_names):
+        if any(n.lower() in asked for n in own_names):
             score += 2.0
             why.append("named in the question")
         phrase = _synonym_phrase(row, question_lower)
@@ -93,12 +103,15 @@ def search(catalog: Catalog, question: str, limit: int = 10) -> list[SearchHit]:
         columns = _matched(row.columns, question_stems)
         if columns:
             why.append("columns: " + ", ".join(columns[:4]))
+        if modules and header.module:
+            # "AR invoices": the module said outright outweighs the shared word.
+            score += 0.3 if header.module in modules else -0.3
         if row.synonyms:
             score += 0.15  # described by the knowledge pack: one of the objects people query
         if header.type is ObjectType.VIEW:
             score += 0.1
         elif header.type is not ObjectType.TABLE:
-            score -= 0.3  # procedures and functions answer "how", rarely "where is X"
+            score -= 1.0  # procedures and functions answer "how", rarely "where is X"
         if header.name.startswith(("brv", "vrv")):
             score -= 0.1  # report views: useful, but rarely the table someone means
         scored[row.family] = (score, why or ["weak text match"])

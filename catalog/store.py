@@ -12,9 +12,9 @@ import sqlite3
 from collections.abc import Iterable
 
 from vgpt2.catalog.builder import SchemaData
-from vgpt2.catalog.model import CatalogObject, Key
+from vgpt2.catalog.model import CatalogObject, Key, ObjectType
 
-FORMAT_VERSION = "3"
+FORMAT_VERSION = "4"
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -72,7 +72,7 @@ CREATE TABLE status_codes (
 CREATE INDEX status_codes_by_column ON status_codes (object, column_name);
 CREATE TABLE conventions (position INTEGER PRIMARY KEY, text TEXT NOT NULL);
 CREATE VIRTUAL TABLE search_index USING fts5(
-    family UNINDEXED, names, description, synonyms, columns,
+    family UNINDEXED, kind UNINDEXED, names, description, synonyms, columns,
     tokenize = 'porter unicode61'
 );
 """
@@ -173,10 +173,12 @@ def _write_search_index(
         synonyms = " ; ".join(data.knowledge.synonyms.get(family, [])
                               + [s for o in objs if o.name != family
                                  for s in data.knowledge.synonyms.get(o.name, [])])
-        rows.append((family, names, described.get(family, ""), synonyms, column_words))
+        kind = ("relation" if any(o.type in (ObjectType.TABLE, ObjectType.VIEW) for o in objs)
+                else "routine")
+        rows.append((family, kind, names, described.get(family, ""), synonyms, column_words))
     connection.executemany(
-        "INSERT INTO search_index (family, names, description, synonyms, columns) "
-        "VALUES (?,?,?,?,?)", rows)
+        "INSERT INTO search_index (family, kind, names, description, synonyms, columns) "
+        "VALUES (?,?,?,?,?,?)", rows)
 
 
 def _words(words: Iterable[str]) -> str:

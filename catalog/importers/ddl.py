@@ -1413,7 +1413,7 @@ def _projection_name(projection: exp.Expr) -> tuple[str, exp.Expr] | None:
         return (projection.alias, projection.this) if projection.alias else None
     if isinstance(projection, exp.EQ):  # 'Name' = expr, [Name] = expr
         left = projection.this
-        if isinstance(left, exp.Literal) and left.is_string or (
+        if (isinstance(left, exp.Literal) and left.is_string) or (
                 isinstance(left, exp.Column) and not left.table):
             return (left.name, projection.expression) if left.name else None
         return None
