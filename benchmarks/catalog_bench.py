@@ -36,7 +36,7 @@ QUESTIONS = [
 ]
 
 LOAD_PROBE = """
-import json, resource, sys, time
+import json, sys, time
 started = time.perf_counter()
 from vgpt2.catalog.catalog import Catalog
 from pathlib import Path
@@ -45,13 +45,20 @@ catalog.get("APTH")
 loaded = time.perf_counter() - started
 from vgpt2.catalog.search import search
 search(catalog, "unpaid AP invoices by vendor")
-rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({"load_s": loaded, "rss_mb": rss_kb / 1024}))
+print(json.dumps({"load_s": loaded, "rss_mb": peak_rss_mb()}))
 """
 
-EMPTY_PROBE = """
-import json, resource
-print(json.dumps({"rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+# VmHWM is this process's own peak; ru_maxrss would include the parent's peak before exec.
+PEAK_RSS = """
+def peak_rss_mb():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+"""
+LOAD_PROBE = PEAK_RSS + LOAD_PROBE
+EMPTY_PROBE = PEAK_RSS + """
+import json
+print(json.dumps({"rss_mb": peak_rss_mb()}))
 """
 
 

@@ -205,6 +205,15 @@ class Catalog:
                  RelationshipKind.SHARED_KEY: 2}
         return sorted(found, key=lambda r: (order[r.kind], -len(r.column_pairs), r.to_object))
 
+    @functools.lru_cache(maxsize=8192)  # noqa: B019 - the catalog lives as long as its cache
+    def related_names(self, name: str) -> frozenset[str]:
+        """The objects ``name`` joins to (by preferred name), without the join details."""
+        family = self.preferred_name(name)
+        rows = self._query("SELECT to_object FROM relationships WHERE from_object = ? UNION "
+                           "SELECT from_object FROM relationships WHERE to_object = ?",
+                           (family, family))
+        return frozenset(r[0] for r in rows)
+
     def join_path(self, left: str, right: str) -> Relationship | None:
         """The widest join between two objects (the whole composite key), if one is known."""
         target = self.preferred_name(right)

@@ -10,8 +10,9 @@ one result, under the view's name.
 
 from __future__ import annotations
 
+import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from vgpt2.catalog.catalog import Catalog, SearchRow
 from vgpt2.catalog.model import ObjectType
@@ -51,6 +52,7 @@ def words_in_question(question: str) -> set[str]:
     return {w.lower() for w in _WORD.findall(question)}
 
 
+@functools.lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     """A light English stem, only to explain matches ("invoices" ~ "invoice")."""
     for suffix, replacement in (("ies", "y"), ("sses", "ss"), ("es", "e"), ("s", "")):
@@ -72,70 +74,83 @@ def search(catalog: Catalog, question: str, limit: int = 10) -> list[SearchHit]:
     rows += catalog.search_rows(match, limit=limit, routines=True)
     if not rows:
         return []
-    question_lower = " " + " ".join(w.lower() for w in _WORD.findall(question)) + " "
-    question_stems = {_stem(w) for w in question_lower.split()}
-    asked = words_in_question(question)
+    question_words = [w.lower() for w in _WORD.findall(question)]
+    asked = set(question_words)
+    padded = " " + " ".join(question_words) + " "
+    padded_stems = " " + _stem_phrase(" ".join(question_words)) + " "
     best = -min(r.rank for r in rows) or 1.0
-    modules = {w.upper() for w in words_in_question(question)} & set(catalog.modules())
+    modules = {w.upper() for w in asked} & set(catalog.modules())
 
-    scored: dict[str, tuple[float, list[str]]] = {}
+    scored: dict[str, _Candidate] = {}
     for row in rows:
         header = catalog.header(row.family)
         if header is None:
             continue
-        score = (-row.rank) / best
-        why: list[str] = []
-        names = row.names.split()
+        candidate = _Candidate(row, header.type, (-row.rank) / best)
         own_names = {header.name, *catalog.base_tables_of(header.name)}
         if any(n.lower() in asked for n in own_names):
-            score += 2.0
-            why.append("named in the question")
-        phrase = _synonym_phrase(row, question_lower)
-        if phrase:
-            score += 1.0 + 0.1 * len(phrase.split())
-            why.append(f"synonym '{phrase}'")
-        described = _matched(row.description, question_stems)
-        if described:
-            why.append("description: " + ", ".join(described))
-        named = _matched(" ".join(names[1:]), question_stems)
-        if named and "named in the question" not in why:
-            why.append("name: " + ", ".join(named))
-        columns = _matched(row.columns, question_stems)
-        if columns:
-            why.append("columns: " + ", ".join(columns[:4]))
+            candidate.score += 2.0
+            candidate.named = True
+        candidate.synonym = _synonym_phrase(row, padded, padded_stems)
+        if candidate.synonym:
+            candidate.score += 1.0 + 0.1 * len(candidate.synonym.split())
         if modules and header.module:
             # "AR invoices": the module said outright outweighs the shared word.
-            score += 0.3 if header.module in modules else -0.3
+            candidate.score += 0.3 if header.module in modules else -0.3
         if row.synonyms:
-            score += 0.15  # described by the knowledge pack: one of the objects people query
+            candidate.score += 0.15  # in the knowledge pack: one of the objects people query
         if header.type is ObjectType.VIEW:
-            score += 0.1
+            candidate.score += 0.1
         elif header.type is not ObjectType.TABLE:
-            score -= 1.0  # procedures and functions answer "how", rarely "where is X"
+            candidate.score -= 1.0  # procedures and functions answer "how", not "where is X"
         if header.name.startswith(("brv", "vrv")):
-            score -= 0.1  # report views: useful, but rarely the table someone means
-        scored[row.family] = (score, why or ["weak text match"])
+            candidate.score -= 0.1  # report views: useful, but rarely the table someone means
+        scored[row.family] = candidate
 
     _reward_related(catalog, scored)
-    ranked = sorted(scored.items(), key=lambda item: (-item[1][0], item[0]))[:limit]
-    return [
-        SearchHit(name=name, type=catalog.header(name).type.value,  # type: ignore[union-attr]
-                  score=round(score, 3), why="; ".join(why))
-        for name, (score, why) in ranked
-    ]
+    ranked = sorted(scored.items(), key=lambda item: (-item[1].score, item[0]))[:limit]
+    stems = {_stem(w) for w in question_words}
+    return [SearchHit(name=name, type=c.type.value, score=round(c.score, 3), why=c.why(stems))
+            for name, c in ranked]
 
 
-def _synonym_phrase(row: SearchRow, question_lower: str) -> str | None:
+@dataclass(slots=True)
+class _Candidate:
+    row: SearchRow
+    type: ObjectType
+    score: float
+    named: bool = False
+    synonym: str | None = None
+    joins: list[str] = field(default_factory=list)
+
+    def why(self, question_stems: set[str]) -> str:
+        """The evidence, in words; computed only for the hits that are returned."""
+        reasons = []
+        if self.named:
+            reasons.append("named in the question")
+        if self.synonym:
+            reasons.append(f"synonym '{self.synonym}'")
+        described = _matched(self.row.description, question_stems)
+        if described:
+            reasons.append("description: " + ", ".join(described))
+        named = _matched(" ".join(self.row.names.split()[1:]), question_stems)
+        if named and not self.named:
+            reasons.append("name: " + ", ".join(named))
+        columns = _matched(self.row.columns, question_stems)
+        if columns:
+            reasons.append("columns: " + ", ".join(columns[:4]))
+        if self.joins:
+            reasons.append("joins " + ", ".join(self.joins))
+        return "; ".join(reasons) or "weak text match"
+
+
+def _synonym_phrase(row: SearchRow, padded: str, padded_stems: str) -> str | None:
     best: str | None = None
     for synonym in row.synonyms.split(" ; "):
         phrase = synonym.strip().lower()
-        if not phrase:
+        if not phrase or (best is not None and len(phrase) <= len(best)):
             continue
-        variants = {phrase, _stem_phrase(phrase)}
-        question_stemmed = " " + _stem_phrase(question_lower.strip()) + " "
-        if any(f" {v} " in question_lower or f" {v} " in question_stemmed for v in variants) and (
-            best is None or len(phrase) > len(best)
-        ):
+        if f" {phrase} " in padded or f" {_stem_phrase(phrase)} " in padded_stems:
             best = phrase
     return best
 
@@ -153,13 +168,11 @@ def _matched(text: str, question_stems: set[str]) -> list[str]:
     return found
 
 
-def _reward_related(catalog: Catalog, scored: dict[str, tuple[float, list[str]]]) -> None:
+def _reward_related(catalog: Catalog, scored: dict[str, _Candidate]) -> None:
     """Strong hits that join to each other belong together in one answer."""
-    top = sorted(scored, key=lambda n: -scored[n][0])[:6]
+    top = sorted(scored, key=lambda n: -scored[n].score)[:6]
     for name in top:
-        related = {r.to_object for r in catalog.relationships(name)} & set(top)
-        related.discard(name)
+        related = sorted(catalog.related_names(name) & set(top) - {name})
         if related:
-            score, why = scored[name]
-            scored[name] = (score + 0.1 * len(related),
-                            [*why, "joins " + ", ".join(sorted(related))])
+            scored[name].score += 0.1 * len(related)
+            scored[name].joins = related

@@ -271,6 +271,7 @@ class _Source:
 
 # --------------------------------------------------------------------------- types
 
+_TYPE_SYNONYMS = {"integer": "int", "dec": "decimal", "character": "char"}
 _SIZED = frozenset({"char", "varchar", "nchar", "nvarchar", "binary", "varbinary"})
 _FRACTIONAL = frozenset({"time", "datetime2", "datetimeoffset"})
 
@@ -356,8 +357,11 @@ def _read_type(stream: _Stream) -> _TypeRef:
         raise _SyntaxError("empty type name", first.start)
     if name.lower() == "double" and stream.accept("PRECISION"):
         name = "float"
-    if name.lower() in SQL_TYPES:
-        name = name.lower()
+    lowered = _TYPE_SYNONYMS.get(name.lower(), name.lower())
+    if lowered in SQL_TYPES:
+        name = lowered
+        if name in ("char", "nchar") and stream.accept("VARYING"):
+            name = "n" * (name == "nchar") + "varchar"
     args: list[str] = []
     if stream.accept_op("("):
         while True:
@@ -497,6 +501,7 @@ class _Reader:
         self.pending_fks: list[_PendingForeignKey] = []
         self.pending_columns: list[_PendingColumns] = []
         self.descriptions: dict[tuple[str, str | None], str] = {}
+        self.trigger_descriptions: dict[str, str] = {}
         self._spaced: set[tuple[Path, str]] = set()
         self._view_columns: dict[str, tuple[Column, ...] | None] = {}
         self._queries: dict[str, _Query] = {}
@@ -597,6 +602,8 @@ class _Reader:
             self._read_routine(src, stream, create, batch_start, kind == "FUNCTION")
             return True
         if kind == "TRIGGER":
+            stream.next()
+            self._read_trigger(src, stream, batch_start)
             return True
         if is_alter:
             return False
@@ -606,6 +613,17 @@ class _Reader:
             stream.next()
             self._read_create_type(src, stream)
         return False
+
+    def _read_trigger(self, src: _Source, stream: _Stream, batch_start: int) -> None:
+        """Only the title a trigger's header gives its table; the body is never tokenized."""
+        _read_name_parts(stream)
+        if not stream.accept("ON"):
+            return
+        _, table, _ = self._object_name(src, stream)
+        if table not in self.trigger_descriptions:
+            description = _trigger_description(src.text, batch_start, stream.end, table)
+            if description:
+                self.trigger_descriptions[table] = description
 
     def _read_table(self, src: _Source, stream: _Stream, create: _Tok) -> None:
         schema, name, _ = self._object_name(src, stream)
@@ -908,7 +926,9 @@ class _Reader:
         draft.select = _CHECK_OPTION.sub("", select).strip()
         draft.select_line = src.line(as_tok.end + len(select) - len(select.lstrip()))
         draft.definition = src.text[create.start:stream.end].strip()
-        draft.description = _header_description(src.text, batch_start, as_tok.end, stream.end)
+        draft.description = _header_description(
+            src.text, batch_start, stream.position(), stream.end  # header comments after AS too
+        )
         self._add(draft)
 
     def _read_column_names_after_paren(self, src: _Source, stream: _Stream) -> list[str]:
@@ -1187,7 +1207,8 @@ class _Reader:
                 if (draft.name, c.name) in self.descriptions else c
                 for c in columns
             )
-        description = self.descriptions.get((draft.name, None)) or draft.description
+        description = (self.descriptions.get((draft.name, None)) or draft.description
+                       or self.trigger_descriptions.get(draft.name))
         return CatalogObject(
             schema=draft.schema,
             name=draft.name,
@@ -1571,7 +1592,22 @@ def _header_description(text: str, start: int, end: int, limit: int) -> str | No
                     break
                 parts.append(following)
             description = " ".join(" ".join(parts).split())
-            if description:
+            if description and not (description.startswith("<") and description.endswith(">")):
+                return description
+    return None
+
+
+def _trigger_description(text: str, start: int, end: int, table: str) -> str | None:
+    """``This trigger rejects delete in bHQCP (HQ Compliance Codes)``: the table's title."""
+    window = text[start:min(end, start + 6000)]
+    if table not in window:
+        return None
+    pattern = re.compile(rf"(?<![\w\]])\[?{re.escape(table)}\]?\s*\(([^(),@=\n]{{2,80}})\)")
+    for comment in _COMMENT.finditer(window):
+        match = pattern.search(comment.group())
+        if match is not None:
+            description = " ".join(match.group(1).split())
+            if (description and any(c.islower() for c in description)) or " " in description:
                 return description
     return None
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from vgpt2.catalog.catalog import Catalog
 from vgpt2.catalog.search import question_terms, search
 
