@@ -1,0 +1,185 @@
+"""text + Catalog -> findings. Pure: no editor types, no files, no output.
+
+The analyzer splits the text into batches and statements itself, parses each
+statement with sqlglot, resolves names (:mod:`resolver`), runs the rules
+(:mod:`checks`), then applies the user's rule selection and the inline
+``-- vgpt2: disable=...`` suppressions. Any input yields findings or VG000,
+never an exception.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import ParseError, SqlglotError, TokenError
+from vgpt2.catalog.catalog import Catalog
+from vgpt2.server.analysis.checks import CHECKS
+from vgpt2.server.analysis.findings import Finding, LineIndex, Severity
+from vgpt2.server.analysis.resolver import Resolver, Session
+from vgpt2.server.analysis.rules import RULES
+from vgpt2.server.analysis.statements import (
+    Statement,
+    StatementKind,
+    split_batches,
+    split_statements,
+)
+from vgpt2.server.analysis.tokens import Kind, Token, tokenize
+
+logging.getLogger("sqlglot").setLevel(logging.ERROR)
+
+_SUPPRESS = re.compile(r"--\s*vgpt2:\s*(disable|disable-file)\s*=\s*([A-Za-z0-9_,\s]+)",
+                       re.IGNORECASE)
+_MAX_DEPTH = 200
+"""Deeper parenthesis nesting than this is reported rather than parsed (recursion limits)."""
+
+
+@dataclass(slots=True)
+class RuleSettings:
+    """Which rules run and how loud they are (from ``[tool.vgpt2.rules]``)."""
+
+    select: set[str] | None = None
+    """Only these codes (None: all)."""
+    ignore: set[str] = field(default_factory=set)
+    severity: dict[str, Severity] = field(default_factory=dict)
+    """Code -> severity override; a code mapped to None is off."""
+    disabled: set[str] = field(default_factory=set)
+
+    def enabled(self, code: str) -> bool:
+        if code in self.ignore or code in self.disabled:
+            return False
+        return self.select is None or code in self.select
+
+    def severity_of(self, code: str) -> Severity:
+        return self.severity.get(code, RULES[code].severity)
+
+
+def analyze(text: str, catalog: Catalog, settings: RuleSettings | None = None) -> list[Finding]:
+    settings = settings or RuleSettings()
+    findings: list[Finding] = []
+    session = Session()
+    for batch in split_batches(text):
+        findings.extend(_analyze_batch(text, batch.text, batch.offset, catalog, session))
+    findings = _suppress(text, findings)
+    return sorted(
+        (Finding(f.code, f.message, f.start, f.end, settings.severity_of(f.code), f.fixes,
+                 f.related)
+         for f in findings if settings.enabled(f.code)),
+        key=lambda f: (f.start, f.code, f.end),
+    )
+
+
+def _analyze_batch(full_text: str, text: str, offset: int, catalog: Catalog,
+                   session: Session) -> list[Finding]:
+    tokens = tokenize(text)
+    broken = next((t for t in tokens if not t.terminated), None)
+    if broken is not None:
+        what = {Kind.STRING: "string", Kind.QUOTED: "quoted name"}.get(broken.kind, "comment")
+        return [Finding("VG000", f"unterminated {what}", offset + broken.start,
+                        offset + min(broken.end, broken.start + 1), Severity.ERROR)]
+    too_deep = _too_deep(tokens)
+    if too_deep is not None:
+        return [Finding("VG000", f"parentheses nested deeper than {_MAX_DEPTH} levels",
+                        offset + too_deep.start, offset + too_deep.end, Severity.ERROR)]
+    findings: list[Finding] = []
+    for statement in split_statements(text, tokens):
+        findings.extend(_analyze_statement(full_text, statement, text, offset, catalog,
+                                           session))
+    return findings
+
+
+def _too_deep(tokens: list[Token]) -> Token | None:
+    depth = 0
+    for token in tokens:
+        if token.text == "(":
+            depth += 1
+            if depth > _MAX_DEPTH:
+                return token
+        elif token.text == ")":
+            depth -= 1
+    return None
+
+
+def _analyze_statement(full_text: str, statement: Statement, batch_text: str,
+                       batch_offset: int, catalog: Catalog, session: Session) -> list[Finding]:
+    source = statement.source(batch_text)
+    base = batch_offset + statement.start - len(statement.prefix)
+    try:
+        tree = sqlglot.parse_one(source, read="tsql")
+    except ParseError as error:
+        return [_syntax_error(error, source, base, statement, batch_offset)]
+    except (TokenError, SqlglotError, RecursionError, ValueError) as error:
+        start = batch_offset + statement.start
+        return [Finding("VG000", f"cannot parse this statement: {error}", start,
+                        start + 1, Severity.ERROR)]
+    if tree is None or isinstance(tree, exp.Command):
+        return []  # valid T-SQL that sqlglot does not model: nothing to check, nothing to flag
+    if statement.kind is StatementKind.EXEC and not isinstance(tree, exp.Execute):
+        return []
+    resolver = Resolver(catalog, session, base, statement.tokens, batch_offset)
+    try:
+        model = resolver.statement(tree)
+    except RecursionError:
+        return []
+    _mark_file_offsets(tree, base)
+    findings: list[Finding] = []
+    for check in CHECKS:
+        findings.extend(check(model, catalog, full_text))
+    return findings
+
+
+def _mark_file_offsets(tree: exp.Expression, base: int) -> None:
+    for identifier in tree.find_all(exp.Identifier):
+        if "start" in identifier.meta:
+            identifier.meta["file_start"] = base + identifier.meta["start"]
+
+
+def _syntax_error(error: ParseError, source: str, base: int, statement: Statement,
+                  batch_offset: int) -> Finding:
+    detail = error.errors[0] if error.errors else {}
+    description = str(detail.get("description") or error).split("\n")[0]
+    description = description.split(" but got ")[0].split(". Line ")[0].rstrip(".")
+    line = int(detail.get("line") or 1) - 1
+    column = int(detail.get("col") or 1)
+    position = base + LineIndex(source).offset(line, max(column - 1, 0))
+    first, last = batch_offset + statement.start, batch_offset + statement.end
+    start, end = max(position, first), max(position, first) + 1
+    # sqlglot points at the last character of the offending token: underline the whole token.
+    for token in statement.tokens:
+        token_start, token_end = batch_offset + token.start, batch_offset + token.end
+        if token_start <= position < token_end:
+            start, end = token_start, token_end
+            break
+    if start >= last:  # the statement just stops: point at its last token
+        start, end = max(first, last - 1), last
+    near = source[start - base:end - base] if start - base >= len(statement.prefix) else ""
+    message = f"syntax error: {description}"
+    if near.strip():
+        message += f" near '{near.strip()}'"
+    return Finding("VG000", message, start, end, Severity.ERROR)
+
+
+def _suppress(text: str, findings: list[Finding]) -> list[Finding]:
+    """``-- vgpt2: disable=VG004`` silences its own line; ``disable-file`` the whole file."""
+    if "vgpt2" not in text:
+        return findings
+    index = LineIndex(text)
+    per_line: dict[int, set[str]] = {}
+    whole_file: set[str] = set()
+    for match in _SUPPRESS.finditer(text):
+        codes = {c.strip().upper() for c in re.split(r"[,\s]+", match.group(2)) if c.strip()}
+        if match.group(1).lower() == "disable-file":
+            whole_file |= codes
+        else:
+            per_line.setdefault(index.position(match.start())[0], set()).update(codes)
+    kept = []
+    for finding in findings:
+        line = index.position(finding.start)[0]
+        codes = whole_file | per_line.get(line, set())
+        if finding.code in codes or "ALL" in codes:
+            continue
+        kept.append(finding)
+    return kept

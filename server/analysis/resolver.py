@@ -1,0 +1,583 @@
+"""Decide what every name in a parsed statement refers to.
+
+One walk over the syntax tree builds frames of sources (tables, views, CTEs,
+derived tables, temp tables, table variables, APPLY results) and resolves each
+column against its own frame first and the enclosing ones after (correlated
+subqueries). Where a source's columns cannot be known, the verdict is
+"unchecked", never "unknown": a false "unknown column" on valid Vista code
+costs more trust than a missed one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from sqlglot import exp
+from vgpt2.catalog.catalog import Catalog
+from vgpt2.server.analysis.model import (
+    ColumnRef,
+    ColumnStatus,
+    JoinRef,
+    MonthComparison,
+    Source,
+    SourceKind,
+    StatementModel,
+    TableRef,
+)
+from vgpt2.server.analysis.tokens import Kind, Token
+
+_SYSTEM_SCHEMAS = {"sys", "information_schema"}
+_NOLOCK_HINTS = {"NOLOCK", "READUNCOMMITTED"}
+_PSEUDO_COLUMNS = {"system_user", "session_user", "current_user", "user", "current_timestamp",
+                   "null", "default", "$identity", "$rowguid", "$action"}
+_CLAUSE_WORDS = {
+    "JOIN", "INNER", "LEFT", "RIGHT", "FULL", "CROSS", "OUTER", "WHERE", "GROUP", "ORDER",
+    "HAVING", "UNION", "EXCEPT", "INTERSECT", "OPTION", "FOR", "SELECT", "INSERT", "UPDATE",
+    "DELETE", "MERGE", "WITH", "DECLARE", "SET", "IF", "ELSE", "WHILE", "BEGIN", "END",
+    "RETURN", "EXEC", "EXECUTE", "WHEN", "THEN", "INTO", "PRINT", "OUTPUT",
+}
+
+
+@dataclass(slots=True)
+class Session:
+    """What persists between statements of one file: temp tables and table variables."""
+
+    temp_tables: dict[str, dict[str, str]] = field(default_factory=dict)
+    table_variables: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+class Resolver:
+    """Resolve one parsed statement. ``base`` maps parsed-text offsets to file offsets."""
+
+    def __init__(self, catalog: Catalog, session: Session, base: int, tokens: list[Token],
+                 token_base: int) -> None:
+        self.catalog = catalog
+        self.session = session
+        self.base = base
+        self.tokens = tokens
+        self.token_base = token_base
+        """File offset of the batch the tokens' offsets count from."""
+        self.model = StatementModel()
+
+    # -- entry points ------------------------------------------------------------------------
+
+    def statement(self, tree: exp.Expression) -> StatementModel:
+        if isinstance(tree, exp.Create):
+            self._create(tree)
+        elif isinstance(tree, exp.Declare):
+            self._declare(tree)
+        elif isinstance(tree, exp.Execute):
+            self._execute(tree)
+        elif isinstance(tree, exp.Insert):
+            self._insert(tree, [])
+        elif isinstance(tree, (exp.Update, exp.Delete)):
+            self._update_or_delete(tree, [])
+        elif isinstance(tree, exp.Merge):
+            self._merge(tree, [])
+        elif isinstance(tree, exp.Query):
+            self._query(tree, [], {})
+        else:
+            self._expressions(tree, [], {})
+        return self.model
+
+    # -- positions ---------------------------------------------------------------------------
+
+    def _span(self, node: exp.Expression | None) -> tuple[int, int] | None:
+        if not isinstance(node, exp.Identifier):
+            return None
+        meta = node.meta
+        if "start" not in meta:
+            return None
+        return self.base + meta["start"], self.base + meta["end"] + 1
+
+    def _tokens_from(self, offset: int) -> Iterator[Token]:
+        relative = offset - self.token_base
+        for token in self.tokens:
+            if token.start >= relative:
+                yield token
+
+    def _file(self, token: Token) -> tuple[int, int]:
+        return self.token_base + token.start, self.token_base + token.end
+
+    # -- sources -----------------------------------------------------------------------------
+
+    def _table_source(self, table: exp.Table, ctes: dict[str, Source], read: bool) -> Source:
+        alias = table.alias or table.name
+        this = table.this
+        if isinstance(this, exp.Parameter):
+            name = "@" + table.name
+            return Source(SourceKind.TABLE_VARIABLE, name, alias or name,
+                          columns=self.session.table_variables.get(name.lower()))
+        if isinstance(this, exp.Anonymous):
+            return self._function_source(table, this, alias)
+        name = table.name
+        if isinstance(this, exp.Identifier) and this.args.get("temporary"):
+            return Source(SourceKind.TEMP, "#" + name, alias,
+                          columns=self.session.temp_tables.get(name.lower()))
+        if name.startswith("#"):
+            return Source(SourceKind.TEMP, name, alias,
+                          columns=self.session.temp_tables.get(name.lstrip("#").lower()))
+        if table.catalog:
+            return Source(SourceKind.EXTERNAL, name, alias)
+        if table.db.lower() in _SYSTEM_SCHEMAS or (
+            not table.db and name.lower().startswith(("sys", "information_schema"))
+            and name not in self.catalog
+        ):
+            return Source(SourceKind.SYSTEM, name, alias)
+        if not table.db and name in ctes:
+            return Source(SourceKind.CTE, name, alias, columns=ctes[name].columns)
+        if not table.db and name.lower() in {k.lower() for k in ctes}:
+            cte = next(v for k, v in ctes.items() if k.lower() == name.lower())
+            return Source(SourceKind.CTE, name, alias, columns=cte.columns)
+        return self._catalog_source(name, alias)
+
+    def _catalog_source(self, name: str, alias: str) -> Source:
+        matches = self.catalog.lookup(name)
+        if not matches:
+            return Source(SourceKind.MISSING, name, alias)
+        exact = matches[0].name
+        obj = self.catalog.get(exact)
+        columns = types = None
+        if obj is not None and obj.columns:
+            columns = {c.name.lower(): c.name for c in obj.columns}
+            types = {c.name: c.data_type for c in obj.columns}
+        return Source(SourceKind.CATALOG, name, alias, catalog_name=exact, columns=columns,
+                      types=types or {})
+
+    def _function_source(self, table: exp.Table, call: exp.Anonymous, alias: str) -> Source:
+        name = str(call.this)
+        matches = self.catalog.lookup(name)
+        identifier = call.args.get("this")
+        self._record_routine(name, identifier if isinstance(identifier, exp.Identifier) else None)
+        for argument in call.expressions:
+            self._expressions(argument, [], {})
+        kind = SourceKind.FUNCTION if matches else SourceKind.MISSING
+        if table.db.lower() in _SYSTEM_SCHEMAS or table.catalog:
+            kind = SourceKind.SYSTEM
+        return Source(kind, name, alias, catalog_name=matches[0].name if matches else None)
+
+    def _record_routine(self, name: str, identifier: exp.Identifier | None) -> None:
+        span = self._span(identifier)
+        if span is None:
+            # Function names parse as plain strings: find the call in the tokens.
+            for index, token in enumerate(self.tokens[:-1]):
+                if token.is_name() and token.value == name and self.tokens[index + 1].text == "(":
+                    start, end = self._file(token)
+                    if all(r[1] != start for r in self.model.routines):
+                        span = (start, end)
+                        break
+        if span is not None:
+            self.model.routines.append((name, *span))
+
+    def _add_table_ref(self, table: exp.Table, source: Source, read: bool) -> None:
+        this = table.this
+        span = self._span(this if isinstance(this, exp.Identifier) else None)
+        if span is None:
+            return
+        alias_node = table.args.get("alias")
+        alias_span = self._span(alias_node.this) if isinstance(alias_node, exp.TableAlias) else None
+        insert_at = alias_span[1] if alias_span else span[1]
+        hints = table.args.get("hints") or []
+        words = {str(h.name).upper() for hint in hints for h in hint.find_all(exp.Var)}
+        words |= {str(h.this).upper() for hint in hints for h in hint.find_all(exp.Column)}
+        has_nolock = bool(words & _NOLOCK_HINTS)
+        hint_close = None
+        if hints and not has_nolock:
+            hint_close = self._hint_close(insert_at)
+        self.model.tables.append(TableRef(table, source, span[0], span[1], insert_at, read,
+                                          hint_close, has_nolock))
+
+    def _hint_close(self, after: int) -> int | None:
+        """Offset of the ``)`` that ends the ``WITH (...)`` hint following ``after``."""
+        depth = 0
+        for token in self._tokens_from(after):
+            if token.text == "(":
+                depth += 1
+            elif token.text == ")":
+                depth -= 1
+                if depth == 0:
+                    return self._file(token)[0]
+            elif depth == 0 and token.upper not in ("WITH",):
+                return None
+        return None
+
+    # -- queries -----------------------------------------------------------------------------
+
+    def _ctes(self, query: exp.Expression, outer: list[dict[str, Source]],
+              ctes: dict[str, Source]) -> dict[str, Source]:
+        with_ = query.args.get("with_")
+        if not isinstance(with_, exp.With):
+            return ctes
+        ctes = dict(ctes)
+        for cte in with_.expressions:
+            name = cte.alias
+            declared = [c.name for c in cte.args["alias"].columns] if isinstance(
+                cte.args.get("alias"), exp.TableAlias) else []
+            body = cte.this
+            # A recursive CTE sees itself with the columns of its anchor member.
+            anchor = body.left if isinstance(body, exp.SetOperation) else body
+            guess = _names(declared) if declared else None
+            if guess is None and isinstance(anchor, exp.Select):
+                guess = self._projection_names(anchor)
+            ctes[name] = Source(SourceKind.CTE, name, name, columns=guess)
+            columns = self._query(body, outer, ctes)
+            ctes[name] = Source(SourceKind.CTE, name, name,
+                                columns=_names(declared) if declared else columns)
+        return ctes
+
+    def _query(self, query: exp.Expression, outer: list[dict[str, Source]],
+               ctes: dict[str, Source]) -> dict[str, str] | None:
+        """Resolve a query; return its output columns (None when they cannot be known)."""
+        ctes = self._ctes(query, outer, ctes)
+        if isinstance(query, exp.SetOperation):
+            left = self._query(query.left, outer, ctes)
+            self._query(query.right, outer, ctes)
+            self._order(query, outer, left)
+            return left
+        if isinstance(query, exp.Subquery):
+            return self._query(query.this, outer, ctes)
+        if not isinstance(query, exp.Select):
+            self._expressions(query, outer, ctes)
+            return None
+        frame: dict[str, Source] = {}
+        from_ = query.args.get("from_")
+        if isinstance(from_, exp.From):
+            self._add_source(from_.this, frame, outer, ctes, read=True)
+        for join in query.args.get("joins") or []:
+            self._add_source(join.this, frame, outer, ctes, read=True)
+            condition = join.args.get("on")
+            if condition is not None:
+                self._expressions(condition, [frame, *outer], ctes)
+                self.model.joins.append(JoinRef(condition, dict(frame),
+                                                self._condition_end(condition)))
+        aliases = {e.alias.lower() for e in query.expressions if e.alias}
+        for key, value in query.args.items():
+            if key in ("from_", "joins", "with_", "order", "into") or value is None:
+                continue
+            for node in value if isinstance(value, list) else [value]:
+                if isinstance(node, exp.Expression):
+                    self._expressions(node, [frame, *outer], ctes)
+        self._order(query, [frame, *outer], None, aliases)
+        columns = self._projection_names(query, frame)
+        into = query.args.get("into")
+        if isinstance(into, exp.Into) and isinstance(into.this, exp.Table):
+            self._declare_temp(into.this, columns)
+        return columns
+
+    def _order(self, query: exp.Expression, frames: list[dict[str, Source]],
+               output: dict[str, str] | None, aliases: set[str] | None = None) -> None:
+        order = query.args.get("order")
+        if not isinstance(order, exp.Order):
+            return
+        known = set(aliases or ()) | set(output or {})
+        for column in order.find_all(exp.Column):
+            if not column.table and column.name.lower() in known:
+                continue
+            if isinstance(query, exp.SetOperation):
+                continue  # ORDER BY of a UNION names output columns
+            self._column(column, frames)
+
+    def _add_source(self, node: exp.Expression, frame: dict[str, Source],
+                    outer: list[dict[str, Source]], ctes: dict[str, Source], read: bool) -> None:
+        if isinstance(node, exp.Table):
+            source = self._table_source(node, ctes, read)
+            if source.kind in (SourceKind.CATALOG, SourceKind.MISSING, SourceKind.FUNCTION):
+                self._add_table_ref(node, source, read)
+            frame[source.alias] = source
+        elif isinstance(node, exp.Subquery):
+            columns = self._query(node.this, outer, ctes)
+            frame[node.alias] = Source(SourceKind.DERIVED, node.alias, node.alias,
+                                       columns=columns)
+        elif isinstance(node, exp.Lateral):
+            # CROSS/OUTER APPLY: the subquery sees the sources to its left.
+            inner = node.this
+            columns = self._query(inner.this if isinstance(inner, exp.Subquery) else inner,
+                                  [frame, *outer], ctes)
+            alias = node.alias or (inner.alias if isinstance(inner, exp.Subquery) else "")
+            frame[alias] = Source(SourceKind.DERIVED, alias, alias, columns=columns)
+        else:
+            self._expressions(node, [frame, *outer], ctes)
+            alias = node.alias if hasattr(node, "alias") else ""
+            frame[alias or f"#{len(frame)}"] = Source(SourceKind.DERIVED, alias, alias)
+
+    def _projection_names(self, select: exp.Select,
+                          frame: dict[str, Source] | None = None) -> dict[str, str] | None:
+        names: dict[str, str] = {}
+        for projection in select.expressions:
+            if isinstance(projection, exp.Star) or (
+                isinstance(projection, exp.Column) and isinstance(projection.this, exp.Star)
+            ):
+                qualifier = projection.table if isinstance(projection, exp.Column) else ""
+                sources = [s for a, s in (frame or {}).items() if not qualifier or a == qualifier]
+                if not sources or any(s.columns is None for s in sources):
+                    return None
+                for source in sources:
+                    names.update(source.columns or {})
+                continue
+            name = projection.alias_or_name
+            if not name:
+                continue
+            names[name.lower()] = name
+        return names
+
+    # -- expressions and columns -------------------------------------------------------------
+
+    def _expressions(self, node: exp.Expression, frames: list[dict[str, Source]],
+                     ctes: dict[str, Source]) -> None:
+        """Resolve columns in ``node``; nested queries get their own frames."""
+        stack = [node]
+        while stack:
+            current = stack.pop()
+            if isinstance(current, (exp.Select, exp.SetOperation)) and current is not node:
+                self._query(current, frames, ctes)
+                continue
+            if isinstance(current, exp.Subquery):
+                self._query(current.this, frames, ctes)
+                continue
+            if isinstance(current, exp.Column):
+                self._column(current, frames)
+                continue
+            if isinstance(current, (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)):
+                self._month(current.this, current.expression, frames)
+                self._month(current.expression, current.this, frames)
+            elif isinstance(current, exp.Between):
+                for bound in (current.args.get("low"), current.args.get("high")):
+                    if isinstance(bound, exp.Expression):
+                        self._month(current.this, bound, frames)
+            elif isinstance(current, exp.Dot) and isinstance(current.expression, exp.Anonymous):
+                self._record_routine(str(current.expression.this),
+                                     _first_identifier(current.expression))
+            stack.extend(reversed(list(current.iter_expressions())))
+
+    def _column(self, column: exp.Column, frames: list[dict[str, Source]]) -> ColumnRef | None:
+        if isinstance(column.this, exp.Star):
+            return None
+        name = column.name
+        if not name or (name.lower() in _PSEUDO_COLUMNS and not column.table):
+            return None
+        span = self._span(column.this)
+        if span is None:
+            return None
+        qualifier = column.table  # schema.table.column resolves by its table part
+        ref = ColumnRef(column, name, qualifier, span[0], span[1], ColumnStatus.UNCHECKED)
+        self.model.columns.append(ref)
+        if qualifier:
+            source = _by_alias(frames, qualifier)
+            if source is None:
+                return ref
+            ref.searched = [source]
+            self._verdict(ref, [source])
+            return ref
+        for frame in frames:
+            if not frame:
+                continue
+            sources = list(frame.values())
+            ref.searched.extend(sources)
+            exact = [s for s in sources if s.columns is not None and name in s.columns.values()]
+            if exact:
+                ref.matches = exact
+                ref.status = ColumnStatus.OK if len(exact) == 1 else ColumnStatus.AMBIGUOUS
+                return ref
+            folded = [s for s in sources if s.find(name) is not None]
+            if folded:
+                ref.matches = folded
+                ref.status = ColumnStatus.WRONG_CASE
+                ref.exact = folded[0].find(name)
+                return ref
+            if any(s.columns is None for s in sources):
+                return ref  # an unknown source may hold it: no verdict
+        ref.status = ColumnStatus.UNKNOWN if ref.searched else ColumnStatus.UNCHECKED
+        return ref
+
+    def _verdict(self, ref: ColumnRef, sources: list[Source]) -> None:
+        source = sources[0]
+        if source.columns is None:
+            return
+        if ref.name in source.columns.values():
+            ref.status = ColumnStatus.OK
+            ref.matches = [source]
+        elif source.find(ref.name) is not None:
+            ref.status = ColumnStatus.WRONG_CASE
+            ref.exact = source.find(ref.name)
+            ref.matches = [source]
+        else:
+            ref.status = ColumnStatus.UNKNOWN
+
+    def _month(self, side: exp.Expression, other: exp.Expression,
+               frames: list[dict[str, Source]]) -> None:
+        if not isinstance(side, exp.Column) or not isinstance(other, exp.Literal):
+            return
+        if not other.is_string:
+            return
+        source = (_by_alias(frames, side.table) if side.table else
+                  next((s for f in frames for s in f.values() if s.find(side.name)), None))
+        if source is None:
+            return
+        exact = source.find(side.name)
+        if exact is None or source.types.get(exact) != "bMonth":
+            return
+        span = self._span(side.this)
+        if span is None:
+            return
+        literal_span = self._literal_span(other, span[1])
+        if literal_span is None:
+            return
+        ref = ColumnRef(side, side.name, side.table, span[0], span[1], ColumnStatus.OK)
+        self.model.months.append(MonthComparison(ref, other, *literal_span))
+
+    def _literal_span(self, literal: exp.Literal, near: int) -> tuple[int, int] | None:
+        """Find the string token for ``literal`` closest after (else before) ``near``."""
+        candidates = [t for t in self.tokens if t.kind is Kind.STRING
+                      and _unquote(t.text) == literal.this]
+        if not candidates:
+            return None
+        relative = near - self.token_base
+        after = [t for t in candidates if t.start >= relative]
+        token = after[0] if after else candidates[-1]
+        return self._file(token)
+
+    def _condition_end(self, condition: exp.Expression) -> int:
+        ends = [s[1] for i in condition.find_all(exp.Identifier) if (s := self._span(i))]
+        if not ends:
+            return self.base
+        last = max(ends)
+        end = last
+        depth = 0
+        for token in self._tokens_from(last):
+            if token.text == "(":
+                depth += 1
+            elif token.text == ")":
+                if depth == 0:
+                    break
+                depth -= 1
+            elif depth == 0 and (token.upper in _CLAUSE_WORDS or token.text == ";"):
+                break
+            end = self._file(token)[1]
+        return end
+
+    # -- other statements --------------------------------------------------------------------
+
+    def _create(self, tree: exp.Create) -> None:
+        schema = tree.this
+        if not isinstance(schema, exp.Schema) or not isinstance(schema.this, exp.Table):
+            return
+        table = schema.this
+        columns = {d.name.lower(): d.name for d in schema.expressions
+                   if isinstance(d, exp.ColumnDef)}
+        self._declare_temp(table, columns)
+
+    def _declare_temp(self, table: exp.Table, columns: dict[str, str] | None) -> None:
+        identifier = table.this
+        if isinstance(identifier, exp.Identifier) and (
+            identifier.args.get("temporary") or table.name.startswith("#")
+        ):
+            self.session.temp_tables[table.name.lstrip("#").lower()] = columns or {}
+            if columns is None:
+                del self.session.temp_tables[table.name.lstrip("#").lower()]
+
+    def _declare(self, tree: exp.Declare) -> None:
+        for item in tree.expressions:
+            kind = item.args.get("kind")
+            names = item.this if isinstance(item.this, list) else [item.this]
+            if isinstance(kind, exp.Schema):
+                columns = {d.name.lower(): d.name for d in kind.expressions
+                           if isinstance(d, exp.ColumnDef)}
+                for name in names:
+                    if isinstance(name, exp.Parameter):
+                        self.session.table_variables["@" + name.name.lower()] = columns
+            default = item.args.get("default")
+            if isinstance(default, exp.Expression):
+                self._expressions(default, [], {})
+
+    def _execute(self, tree: exp.Execute) -> None:
+        target = tree.this
+        if isinstance(target, exp.Table) and isinstance(target.this, exp.Identifier):
+            name = target.name
+            if not name.lower().startswith(("sp_", "xp_")) and not target.catalog:
+                self._record_routine(name, target.this)
+
+    def _insert(self, tree: exp.Insert, outer: list[dict[str, Source]]) -> None:
+        target = tree.this
+        table = target.this if isinstance(target, exp.Schema) else target
+        frame: dict[str, Source] = {}
+        if isinstance(table, exp.Table):
+            source = self._table_source(table, {}, read=False)
+            if source.kind in (SourceKind.CATALOG, SourceKind.MISSING):
+                self._add_table_ref(table, source, read=False)
+            frame[source.alias] = source
+            if isinstance(target, exp.Schema):
+                for identifier in target.expressions:
+                    if isinstance(identifier, exp.Identifier):
+                        self._column(exp.Column(this=identifier), [frame])
+        body = tree.expression
+        if isinstance(body, exp.Expression):
+            self._query(body, outer, {}) if isinstance(body, exp.Query) else self._expressions(
+                body, outer, {})
+
+    def _update_or_delete(self, tree: exp.Update | exp.Delete,
+                          outer: list[dict[str, Source]]) -> None:
+        frame: dict[str, Source] = {}
+        ctes = self._ctes(tree, outer, {})
+        from_ = tree.args.get("from_")
+        sources: list[exp.Expression] = []
+        if isinstance(from_, exp.From):
+            sources.append(from_.this)
+        sources += [j.this for j in tree.args.get("joins") or []]
+        for node in sources:
+            self._add_source(node, frame, outer, ctes, read=False)
+        target = tree.this
+        if isinstance(target, exp.Table) and target.name not in frame:
+            source = self._table_source(target, ctes, read=False)
+            if source.kind in (SourceKind.CATALOG, SourceKind.MISSING):
+                self._add_table_ref(target, source, read=False)
+            frame[source.alias] = source
+        for join in tree.args.get("joins") or []:
+            if join.args.get("on") is not None:
+                self._expressions(join.args["on"], [frame, *outer], ctes)
+        for key in ("expressions", "where"):
+            value = tree.args.get(key)
+            for node in value if isinstance(value, list) else [value]:
+                if isinstance(node, exp.Expression):
+                    self._expressions(node, [frame, *outer], ctes)
+
+    def _merge(self, tree: exp.Merge, outer: list[dict[str, Source]]) -> None:
+        frame: dict[str, Source] = {}
+        for node in (tree.this, tree.args.get("using")):
+            if isinstance(node, exp.Expression):
+                self._add_source(node, frame, outer, {}, read=False)
+        for key in ("on", "whens"):
+            node = tree.args.get(key)
+            if isinstance(node, exp.Expression):
+                self._expressions(node, [frame, *outer], {})
+
+
+def _names(names: list[str]) -> dict[str, str]:
+    return {n.lower(): n for n in names}
+
+
+def _by_alias(frames: list[dict[str, Source]], qualifier: str) -> Source | None:
+    for frame in frames:
+        if qualifier in frame:
+            return frame[qualifier]
+    lowered = qualifier.lower()
+    for frame in frames:
+        for alias, source in frame.items():
+            if alias.lower() == lowered:
+                return source
+    # A qualifier that names the table itself although it has an alias (valid when unique).
+    for frame in frames:
+        for source in frame.values():
+            if source.name.lower() == lowered or (source.catalog_name or "").lower() == lowered:
+                return source
+    return None
+
+
+def _first_identifier(node: exp.Expression) -> exp.Identifier | None:
+    this = node.args.get("this")
+    return this if isinstance(this, exp.Identifier) else None
+
+
+def _unquote(text: str) -> str:
+    body = text[1:] if text.startswith(("N'", "n'")) else text
+    return body[1:-1].replace("''", "'")
