@@ -10,10 +10,13 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from vgpt2.server.analysis.analyzer import RuleSettings
+from vgpt2.server.analysis.findings import Severity
+from vgpt2.server.analysis.rules import RULES
 
 CONFIG_FILE = "vgpt2.toml"
 ENV_CONFIG = "VGPT2_CONFIG"
@@ -22,6 +25,10 @@ ENV_CACHE = "VGPT2_CACHE_DIR"
 
 class ConfigError(Exception):
     pass
+
+
+RuleLevel = Literal["error", "warning", "info", "hint", "off"]
+"""A rule's setting in ``[rules]``: a severity, or ``off``."""
 
 
 class Settings(BaseModel):
@@ -35,12 +42,40 @@ class Settings(BaseModel):
         "knowledge .toml files) compiled on demand. Empty: the bundled sample.")
     cache_dir: Path | None = Field(
         default=None, description="Where compiled catalogs are cached.")
+    rules: dict[str, RuleLevel] = Field(
+        default_factory=dict,
+        description='Per-rule severity or "off", e.g. {"VG004": "error", "VG007": "off"}.')
     origin: Path | None = Field(default=None, exclude=True)
 
     @field_validator("catalog", mode="before")
     @classmethod
     def _one_or_many(cls, value: Any) -> Any:
         return [value] if isinstance(value, str) else value
+
+    @field_validator("rules", mode="before")
+    @classmethod
+    def _rule_codes(cls, value: Any) -> Any:
+        """Codes in any case; unknown codes are an error, so a typo never silently does nothing."""
+        if not isinstance(value, dict):
+            return value
+        normalized: dict[str, Any] = {}
+        for code, level in value.items():
+            key = str(code).strip().upper()
+            if key not in RULES:
+                raise ValueError(f"unknown rule code {code!r} (known: {', '.join(RULES)})")
+            normalized[key] = level.strip().lower() if isinstance(level, str) else level
+        return normalized
+
+    def rule_settings(self, select: set[str] | None = None,
+                      ignore: set[str] | None = None) -> RuleSettings:
+        """The analyzer's :class:`RuleSettings`: these rules plus a command's --select/--ignore."""
+        return RuleSettings(
+            select=set(select) if select else None,
+            ignore=set(ignore or ()),
+            severity={code: Severity(level) for code, level in self.rules.items()
+                      if level != "off"},
+            disabled={code for code, level in self.rules.items() if level == "off"},
+        )
 
     def resolved_cache_dir(self) -> Path:
         if self.cache_dir is not None:

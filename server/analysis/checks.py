@@ -192,7 +192,11 @@ def partial_joins(model: StatementModel, catalog: Catalog, text: str) -> Iterato
             wanted = set(relationship.column_pairs)
             if not used <= wanted or used == wanted:
                 continue
-            missing = [p for p in relationship.column_pairs if p not in used]
+            missing = [(a, b) for a, b in relationship.column_pairs if (a, b) not in used
+                       and not join.equal.same(f"{left_alias.lower()}.{a.lower()}",
+                                               f"{right_alias.lower()}.{b.lower()}")]
+            if not missing:
+                continue
             addition = "".join(f" AND {left_alias}.{a} = {right_alias}.{b}" for a, b in missing)
             start = min(_identifier_starts(join.condition), default=join.end)
             yield Finding(

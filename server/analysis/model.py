@@ -93,6 +93,31 @@ class JoinRef:
     """Every source visible to the ON clause, by alias."""
     end: int
     """Offset just after the last token of the ON condition (where a fix appends)."""
+    equal: Equalities
+    """Every equality the query states (all ON clauses and WHERE), for implied key columns."""
+
+
+class Equalities:
+    """Union-find over ``alias.column`` terms, constants and parameters made equal in a query.
+
+    ``cc.JCCo = b.JCCo AND b.JCCo = j.JCCo`` joins cc and j on JCCo without
+    saying so; ``x.JCCo = @JCCo AND y.JCCo = @JCCo`` too.
+    """
+
+    def __init__(self) -> None:
+        self._parent: dict[str, str] = {}
+
+    def _find(self, term: str) -> str:
+        parent = self._parent.setdefault(term, term)
+        if parent != term:
+            parent = self._parent[term] = self._find(parent)
+        return parent
+
+    def union(self, a: str, b: str) -> None:
+        self._parent[self._find(a)] = self._find(b)
+
+    def same(self, a: str, b: str) -> bool:
+        return self._find(a) == self._find(b)
 
 
 @dataclass(slots=True)

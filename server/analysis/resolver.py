@@ -18,6 +18,7 @@ from vgpt2.catalog.catalog import Catalog
 from vgpt2.server.analysis.model import (
     ColumnRef,
     ColumnStatus,
+    Equalities,
     JoinRef,
     MonthComparison,
     Source,
@@ -59,6 +60,7 @@ class Resolver:
         self.token_base = token_base
         """File offset of the batch the tokens' offsets count from."""
         self.model = StatementModel()
+        self._schemas: set[str] | None = None
 
     # -- entry points ------------------------------------------------------------------------
 
@@ -120,9 +122,12 @@ class Resolver:
                           columns=self.session.temp_tables.get(name.lstrip("#").lower()))
         if table.catalog:
             return Source(SourceKind.EXTERNAL, name, alias)
+        if table.args.get("pivots"):
+            return Source(SourceKind.DERIVED, name, alias)  # PIVOT output columns vary
+        if not table.db and name.lower() in ("inserted", "deleted"):
+            return Source(SourceKind.SYSTEM, name, alias)  # trigger pseudo-tables
         if table.db.lower() in _SYSTEM_SCHEMAS or (
-            not table.db and name.lower().startswith(("sys", "information_schema"))
-            and name not in self.catalog
+            name.lower().startswith(("sys", "information_schema")) and name not in self.catalog
         ):
             return Source(SourceKind.SYSTEM, name, alias)
         if not table.db and name in ctes:
@@ -146,7 +151,7 @@ class Resolver:
                       types=types or {})
 
     def _function_source(self, table: exp.Table, call: exp.Anonymous, alias: str) -> Source:
-        name = str(call.this)
+        name = str(call.this).strip('[]"')
         matches = self.catalog.lookup(name)
         identifier = call.args.get("this")
         self._record_routine(name, identifier if isinstance(identifier, exp.Identifier) else None)
@@ -158,6 +163,7 @@ class Resolver:
         return Source(kind, name, alias, catalog_name=matches[0].name if matches else None)
 
     def _record_routine(self, name: str, identifier: exp.Identifier | None) -> None:
+        name = name.strip('[]"')
         span = self._span(identifier)
         if span is None:
             # Function names parse as plain strings: find the call in the tokens.
@@ -241,6 +247,7 @@ class Resolver:
             self._expressions(query, outer, ctes)
             return None
         frame: dict[str, Source] = {}
+        equal = Equalities()
         from_ = query.args.get("from_")
         if isinstance(from_, exp.From):
             self._add_source(from_.this, frame, outer, ctes, read=True)
@@ -249,8 +256,12 @@ class Resolver:
             condition = join.args.get("on")
             if condition is not None:
                 self._expressions(condition, [frame, *outer], ctes)
+                _collect_equalities(condition, equal)
                 self.model.joins.append(JoinRef(condition, dict(frame),
-                                                self._condition_end(condition)))
+                                                self._condition_end(condition), equal))
+        where = query.args.get("where")
+        if isinstance(where, exp.Where):
+            _collect_equalities(where.this, equal)
         aliases = {e.alias.lower() for e in query.expressions if e.alias}
         for key, value in query.args.items():
             if key in ("from_", "joins", "with_", "order", "into") or value is None:
@@ -287,6 +298,8 @@ class Resolver:
             frame[source.alias] = source
         elif isinstance(node, exp.Subquery):
             columns = self._query(node.this, outer, ctes)
+            if node.args.get("pivots"):
+                columns = None
             frame[node.alias] = Source(SourceKind.DERIVED, node.alias, node.alias,
                                        columns=columns)
         elif isinstance(node, exp.Lateral):
@@ -316,6 +329,9 @@ class Resolver:
                     names.update(source.columns or {})
                 continue
             name = projection.alias_or_name
+            if isinstance(projection, exp.EQ) and isinstance(projection.this,
+                                                             (exp.Literal, exp.Column)):
+                name = projection.this.name  # SELECT 'Alias' = expr
             if not name:
                 continue
             names[name.lower()] = name
@@ -338,6 +354,12 @@ class Resolver:
             if isinstance(current, exp.Column):
                 self._column(current, frames)
                 continue
+            if isinstance(current, exp.EQ) and isinstance(current.parent, exp.Select) and (
+                current.arg_key == "expressions"
+            ):
+                # SELECT 'Alias' = expr: a T-SQL column alias, not a comparison.
+                stack.append(current.expression)
+                continue
             if isinstance(current, (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)):
                 self._month(current.this, current.expression, frames)
                 self._month(current.expression, current.this, frames)
@@ -345,10 +367,20 @@ class Resolver:
                 for bound in (current.args.get("low"), current.args.get("high")):
                     if isinstance(bound, exp.Expression):
                         self._month(current.this, bound, frames)
-            elif isinstance(current, exp.Dot) and isinstance(current.expression, exp.Anonymous):
+            elif (isinstance(current, exp.Dot) and isinstance(current.expression, exp.Anonymous)
+                  and self._is_schema(current.this)):
+                # dbo.vfX(...) is a function; Col.value('...') is an XML method.
                 self._record_routine(str(current.expression.this),
                                      _first_identifier(current.expression))
             stack.extend(reversed(list(current.iter_expressions())))
+
+    def _is_schema(self, node: exp.Expression) -> bool:
+        if not isinstance(node, (exp.Column, exp.Identifier, exp.Var)):
+            return False
+        name = node.name.lower()
+        if self._schemas is None:
+            self._schemas = {h.schema.lower() for h in self.catalog.headers()}
+        return name in self._schemas
 
     def _column(self, column: exp.Column, frames: list[dict[str, Source]]) -> ColumnRef | None:
         if isinstance(column.this, exp.Star):
@@ -527,7 +559,8 @@ class Resolver:
         for node in sources:
             self._add_source(node, frame, outer, ctes, read=False)
         target = tree.this
-        if isinstance(target, exp.Table) and target.name not in frame:
+        written = {s.name.lower() for s in frame.values()} | {a.lower() for a in frame}
+        if isinstance(target, exp.Table) and target.name.lower() not in written:
             source = self._table_source(target, ctes, read=False)
             if source.kind in (SourceKind.CATALOG, SourceKind.MISSING):
                 self._add_table_ref(target, source, read=False)
@@ -550,6 +583,28 @@ class Resolver:
             node = tree.args.get(key)
             if isinstance(node, exp.Expression):
                 self._expressions(node, [frame, *outer], {})
+
+
+def equality_term(node: exp.Expression) -> str | None:
+    """The union-find name of one side of an equality, or None if it is an expression."""
+    if isinstance(node, exp.Column) and node.table:
+        return f"{node.table.lower()}.{node.name.lower()}"
+    if isinstance(node, (exp.Parameter, exp.Literal)):
+        return f"={node.sql()}"
+    return None
+
+
+def _collect_equalities(condition: exp.Expression, equal: Equalities) -> None:
+    """Equalities joined by AND (an OR branch states nothing for certain)."""
+    if isinstance(condition, exp.And):
+        _collect_equalities(condition.this, equal)
+        _collect_equalities(condition.expression, equal)
+    elif isinstance(condition, exp.Paren):
+        _collect_equalities(condition.this, equal)
+    elif isinstance(condition, exp.EQ):
+        left, right = equality_term(condition.this), equality_term(condition.expression)
+        if left and right:
+            equal.union(left, right)
 
 
 def _names(names: list[str]) -> dict[str, str]:

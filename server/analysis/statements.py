@@ -15,7 +15,8 @@ from enum import Enum
 
 from vgpt2.server.analysis.tokens import Kind, Token, tokenize
 
-_GO = re.compile(r"^[ \t]*GO(?:[ \t]+\d+)?[ \t]*(?:--[^\n]*)?$", re.IGNORECASE | re.MULTILINE)
+_GO = re.compile(r"^[ \t]*GO(?:[ \t]+\d+)?[ \t]*(?:--[^\r\n]*)?\r?$",
+                 re.IGNORECASE | re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +113,9 @@ def split_statements(batch_text: str, tokens: list[Token] | None = None) -> list
         if word == "RETURN":
             i += 1
             continue
+        if word in ("GRANT", "REVOKE", "DENY"):
+            i = _permission_end(tokens, i)
+            continue
         if word in _SKIPPED:
             i = _statement_end(tokens, i, word)
             continue
@@ -177,6 +181,26 @@ def _enter_definition(tokens: list[Token], i: int, statements: list[Statement]) 
     return n
 
 
+def _is_function_call(tokens: list[Token], j: int) -> bool:
+    """``UPDATE(col)`` in a trigger's IF is a function, not an UPDATE statement."""
+    return tokens[j].upper == "UPDATE" and j + 1 < len(tokens) and tokens[j + 1].text == "("
+
+
+def _permission_end(tokens: list[Token], i: int) -> int:
+    """GRANT SELECT, INSERT ON x TO [public]: its permission words are not statements."""
+    j = i + 1
+    while j < len(tokens) and tokens[j].upper not in ("TO", "FROM") and tokens[j].text != ";":
+        j += 1
+    j += 2  # TO <principal>
+    if j + 2 < len(tokens) and [t.upper for t in tokens[j:j + 3]] == ["WITH", "GRANT", "OPTION"]:
+        j += 3
+    if j < len(tokens) and tokens[j].upper == "CASCADE":
+        j += 1
+    if j < len(tokens) and tokens[j].upper == "AS":
+        j += 2
+    return min(j, len(tokens))
+
+
 def _is_type_as(tokens: list[Token], j: int) -> bool:
     """``RETURNS @t TABLE (...)`` never has AS inside; ``EXECUTE AS OWNER`` does."""
     return j > 0 and tokens[j - 1].upper in ("EXECUTE", "EXEC")
@@ -224,6 +248,8 @@ def _condition_end(tokens: list[Token], i: int) -> int:
                 case += 1
             elif word == "END" and case:
                 case -= 1
+            elif case or _is_function_call(tokens, j):
+                pass  # WHEN/THEN/ELSE of a CASE expression, or IF UPDATE(col) in a trigger
             elif word in _STATEMENT_STARTS or token.text == ";":
                 return j
         j += 1
@@ -255,6 +281,8 @@ def _statement_end(tokens: list[Token], i: int, first: str) -> int:
                 case += 1
             elif word == "END" and case:
                 case -= 1
+            elif case or _is_function_call(tokens, j):
+                pass  # WHEN/THEN/ELSE of a CASE expression, or IF UPDATE(col) in a trigger
             elif word in _STATEMENT_STARTS and not _continues(
                 first, word, previous, tokens, j, seen_body, in_update
             ):

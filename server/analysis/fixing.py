@@ -1,0 +1,197 @@
+"""Apply the analyzer's safe fixes to a text, and read/write SQL files faithfully.
+
+:func:`fix_text` runs :func:`~vgpt2.server.analysis.analyzer.analyze`, takes the
+first safe fix of each finding, drops fixes whose edits overlap one already
+taken, applies the rest from the end of the text backwards, and analyzes again
+until nothing changes (a fix can uncover another: ``bapth`` is first written
+``bAPTH``, then replaced by its view ``APTH``). The result is a fixed point, so
+fixing a fixed text changes nothing.
+
+:func:`decode_source` / :meth:`SourceText.encode` keep a file's encoding, byte
+order mark and line endings, so ``vgpt2 fix`` rewrites only what it fixed. Pure:
+no file system access here.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass, field
+
+from vgpt2.catalog.catalog import Catalog
+from vgpt2.server.analysis.analyzer import RuleSettings, analyze
+from vgpt2.server.analysis.findings import Edit, Finding, Fix
+
+MAX_ROUNDS = 5
+"""Analysis rounds per text; real fixes settle in two or three."""
+
+
+@dataclass(slots=True)
+class FixResult:
+    text: str
+    applied: int
+    """Fixes applied, over all rounds."""
+    remaining: list[Finding] = field(default_factory=list)
+    """Findings of the fixed text (those with no safe fix, or not selected)."""
+    rounds: int = 0
+    settled: bool = True
+    """False when fixes were still available after :data:`MAX_ROUNDS` rounds."""
+
+
+def apply_fixes(text: str, catalog: Catalog, settings: RuleSettings | None = None,
+                select: set[str] | None = None) -> tuple[str, int]:
+    """``(fixed text, number of fixes applied)``; see :func:`fix_text`."""
+    result = fix_text(text, catalog, settings, select)
+    return result.text, result.applied
+
+
+def fix_text(text: str, catalog: Catalog, settings: RuleSettings | None = None,
+             select: set[str] | None = None) -> FixResult:
+    """Apply safe fixes until none is left; ``select`` limits which rules' fixes apply.
+
+    Rules turned off in ``settings`` are neither reported nor fixed. Inserted
+    line breaks follow the text's own (``\\r\\n`` stays ``\\r\\n``).
+    """
+    newline = detect_newline(text)
+    seen = {text}
+    applied = 0
+    rounds = 0
+    findings = analyze(text, catalog, settings)
+    while rounds < MAX_ROUNDS:
+        fixes = choose_fixes(findings, select)
+        if not fixes:
+            return FixResult(text, applied, findings, rounds, settled=True)
+        rounds += 1
+        edits = [Edit(e.start, e.end, _with_newline(e.new_text, newline))
+                 for fix in fixes for e in fix.edits]
+        new_text = apply_edits(text, edits)
+        if new_text in seen:  # fixes that undo each other: stop rather than loop
+            return FixResult(text, applied, findings, rounds, settled=False)
+        seen.add(new_text)
+        text = new_text
+        applied += len(fixes)
+        findings = analyze(text, catalog, settings)
+    return FixResult(text, applied, findings, rounds,
+                     settled=not choose_fixes(findings, select))
+
+
+def choose_fixes(findings: list[Finding], select: set[str] | None = None) -> list[Fix]:
+    """The first safe fix of each (selected) finding, skipping fixes that overlap earlier ones.
+
+    Two findings offering the very same edits (one fix for two problems) count once.
+    """
+    chosen: list[Fix] = []
+    taken: list[Edit] = []
+    seen: set[tuple[Edit, ...]] = set()
+    for finding in findings:
+        if select is not None and finding.code not in select:
+            continue
+        fix = next((f for f in finding.fixes if f.safe and f.edits), None)
+        if fix is None:
+            continue
+        edits = tuple(sorted(fix.edits, key=lambda e: (e.start, e.end)))
+        if edits in seen:
+            continue
+        if any(e.start < 0 or e.end < e.start for e in edits):
+            continue
+        if _overlaps_itself(edits) or any(_conflict(e, t) for e in edits for t in taken):
+            continue
+        seen.add(edits)
+        taken.extend(edits)
+        chosen.append(fix)
+    return chosen
+
+
+def _conflict(a: Edit, b: Edit) -> bool:
+    """Edits that overlap, or two different insertions at one point (their order is unclear)."""
+    if a.start == a.end and b.start == b.end:
+        return a.start == b.start and a != b
+    return a.start < b.end and b.start < a.end
+
+
+def _overlaps_itself(edits: tuple[Edit, ...]) -> bool:
+    return any(_conflict(a, b) for i, a in enumerate(edits) for b in edits[i + 1:])
+
+
+def apply_edits(text: str, edits: list[Edit]) -> str:
+    """Apply non-overlapping edits; from the end backwards so earlier offsets stay valid.
+
+    At one offset a replacement is applied before an insertion, so the insertion
+    lands in front of the replaced text.
+    """
+    parts: list[str] = []
+    position = len(text)
+    for edit in sorted(edits, key=lambda e: (e.start, e.end), reverse=True):
+        start, end = min(edit.start, len(text)), min(edit.end, len(text))
+        if end > position:  # overlapping: callers filter these out; never corrupt the text
+            continue
+        parts.append(text[end:position])
+        parts.append(edit.new_text)
+        position = start
+    parts.append(text[:position])
+    return "".join(reversed(parts))
+
+
+def detect_newline(text: str) -> str:
+    """The text's line ending: that of its first line break (``\\n`` when there is none)."""
+    index = text.find("\n")
+    if index > 0 and text[index - 1] == "\r":
+        return "\r\n"
+    if index == -1 and "\r" in text:
+        return "\r"
+    return "\n"
+
+
+def _with_newline(text: str, newline: str) -> str:
+    if newline == "\n" or "\n" not in text and "\r" not in text:
+        return text
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", newline)
+
+
+# --- files: bytes <-> text, faithfully ------------------------------------------------------
+
+
+class BinaryFileError(ValueError):
+    """The bytes are not text in any encoding SQL files use."""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceText:
+    text: str
+    encoding: str
+    """Python codec that reads and writes the body: utf-8, utf-16-le, utf-16-be, cp1252, latin-1."""
+    bom: bytes = b""
+
+    def encode(self, text: str | None = None) -> bytes:
+        """``text`` (default: the decoded text) in the file's own encoding, BOM included."""
+        return self.bom + (self.text if text is None else text).encode(self.encoding)
+
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def decode_source(data: bytes) -> SourceText:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252; never a decode crash.
+
+    Windows-1252 leaves five byte values undefined; Latin-1 takes those files, so
+    every byte sequence without NULs decodes, and encodes back to the same bytes.
+    Raises :class:`BinaryFileError` for NUL bytes outside UTF-16 (not a text file).
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return SourceText(data[len(bom):].decode(encoding), encoding, bom)
+            except UnicodeDecodeError as error:
+                raise BinaryFileError(f"invalid {encoding.upper()} after its byte order mark "
+                                      f"at byte {error.start + len(bom)}") from None
+    if b"\x00" in data:
+        raise BinaryFileError("not a text file (contains NUL bytes)")
+    for encoding in ("utf-8", "cp1252", "latin-1"):
+        try:
+            return SourceText(data.decode(encoding), encoding)
+        except UnicodeDecodeError:
+            continue
+    raise AssertionError("latin-1 decodes any bytes")  # pragma: no cover
