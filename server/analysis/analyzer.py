@@ -105,7 +105,8 @@ def _too_deep(tokens: list[Token]) -> Token | None:
 
 def _analyze_statement(full_text: str, statement: Statement, batch_text: str,
                        batch_offset: int, catalog: Catalog, session: Session) -> list[Finding]:
-    source = statement.source(batch_text)
+    source = _parser_safe(statement.source(batch_text), statement, batch_offset,
+                          batch_offset + statement.start - len(statement.prefix))
     base = batch_offset + statement.start - len(statement.prefix)
     try:
         tree = sqlglot.parse_one(source, read="tsql")
@@ -129,6 +130,31 @@ def _analyze_statement(full_text: str, statement: Statement, batch_text: str,
     for check in CHECKS:
         findings.extend(check(model, catalog, full_text))
     return findings
+
+
+def _parser_safe(source: str, statement: Statement, batch_offset: int, base: int) -> str:
+    """Rewrite what SQL Server reads and sqlglot does not, without moving any offset.
+
+    ``@1099type`` (a variable starting with a digit) and ``< =`` (an operator
+    split by a space) are valid T-SQL.
+    """
+    patched: list[str] | None = None
+    tokens = statement.tokens
+    for index, token in enumerate(tokens):
+        position = batch_offset + token.start - base
+        if token.kind is Kind.WORD and len(token.text) > 1 and token.text[0] == "@" and (
+            token.text[1].isdigit()
+        ):
+            patched = patched if patched is not None else list(source)
+            patched[position + 1] = "v"
+        elif token.text in ("<", ">", "!") and index + 1 < len(tokens) and (
+            tokens[index + 1].text == "=" and tokens[index + 1].start > token.end
+        ):
+            patched = patched if patched is not None else list(source)
+            following = batch_offset + tokens[index + 1].start - base
+            patched[following] = " "
+            patched[position + 1] = "="
+    return "".join(patched) if patched is not None else source
 
 
 def _mark_file_offsets(tree: exp.Expression, base: int) -> None:

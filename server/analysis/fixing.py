@@ -142,7 +142,7 @@ def detect_newline(text: str) -> str:
 
 
 def _with_newline(text: str, newline: str) -> str:
-    if newline == "\n" or "\n" not in text and "\r" not in text:
+    if "\n" not in text and "\r" not in text:
         return text
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", newline)
 

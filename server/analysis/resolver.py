@@ -262,7 +262,7 @@ class Resolver:
         where = query.args.get("where")
         if isinstance(where, exp.Where):
             _collect_equalities(where.this, equal)
-        aliases = {e.alias.lower() for e in query.expressions if e.alias}
+        aliases = {e.alias_or_name.lower() for e in query.expressions if e.alias_or_name}
         for key, value in query.args.items():
             if key in ("from_", "joins", "with_", "order", "into") or value is None:
                 continue
@@ -553,26 +553,39 @@ class Resolver:
         ctes = self._ctes(tree, outer, {})
         from_ = tree.args.get("from_")
         sources: list[exp.Expression] = []
+        joins = list(tree.args.get("joins") or [])
         if isinstance(from_, exp.From):
             sources.append(from_.this)
-        sources += [j.this for j in tree.args.get("joins") or []]
+            joins += from_.this.args.get("joins") or []  # UPDATE ... FROM a JOIN b
+        sources += [j.this for j in joins]
         for node in sources:
             self._add_source(node, frame, outer, ctes, read=False)
         target = tree.this
-        written = {s.name.lower() for s in frame.values()} | {a.lower() for a in frame}
-        if isinstance(target, exp.Table) and target.name.lower() not in written:
-            source = self._table_source(target, ctes, read=False)
-            if source.kind in (SourceKind.CATALOG, SourceKind.MISSING):
-                self._add_table_ref(target, source, read=False)
-            frame[source.alias] = source
-        for join in tree.args.get("joins") or []:
+        target_source: Source | None = None
+        if isinstance(target, exp.Table):
+            written = target.name.lower().lstrip("#")
+            target_source = next(
+                (s for a, s in frame.items() if a.lower().lstrip("#") == written), None) or next(
+                (s for s in frame.values() if s.name.lower().lstrip("#") == written), None)
+            if target_source is None:
+                target_source = self._table_source(target, ctes, read=False)
+                if target_source.kind in (SourceKind.CATALOG, SourceKind.MISSING):
+                    self._add_table_ref(target, target_source, read=False)
+                frame[target_source.alias] = target_source
+        for join in joins:
             if join.args.get("on") is not None:
                 self._expressions(join.args["on"], [frame, *outer], ctes)
-        for key in ("expressions", "where"):
-            value = tree.args.get(key)
-            for node in value if isinstance(value, list) else [value]:
-                if isinstance(node, exp.Expression):
-                    self._expressions(node, [frame, *outer], ctes)
+        for assignment in tree.args.get("expressions") or []:
+            if (isinstance(assignment, exp.EQ) and isinstance(assignment.this, exp.Column)
+                    and target_source is not None and not assignment.this.table):
+                # SET Col = ...: the column is the UPDATE target's, whatever else is joined.
+                self._column(assignment.this, [{target_source.alias: target_source}])
+                self._expressions(assignment.expression, [frame, *outer], ctes)
+            else:
+                self._expressions(assignment, [frame, *outer], ctes)
+        where = tree.args.get("where")
+        if isinstance(where, exp.Expression):
+            self._expressions(where, [frame, *outer], ctes)
 
     def _merge(self, tree: exp.Merge, outer: list[dict[str, Source]]) -> None:
         frame: dict[str, Source] = {}

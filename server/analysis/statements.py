@@ -57,9 +57,11 @@ class Statement:
     tokens: list[Token] = field(default_factory=list)
     prefix: str = ""
     """Text put before the statement for the parser (for conditions)."""
+    suffix: str = ""
+    """Text put after it (``INSERT INTO #t`` of ``INSERT ... EXEC`` gets DEFAULT VALUES)."""
 
     def source(self, batch_text: str) -> str:
-        return self.prefix + batch_text[self.start:self.end]
+        return self.prefix + batch_text[self.start:self.end] + self.suffix
 
 
 _QUERY_STARTS = {"SELECT", "INSERT", "UPDATE", "DELETE", "MERGE", "WITH"}
@@ -113,6 +115,14 @@ def split_statements(batch_text: str, tokens: list[Token] | None = None) -> list
         if word == "RETURN":
             i += 1
             continue
+        if word == "FOR" and i + 1 < n and tokens[i + 1].upper in ("READ", "UPDATE"):
+            # the tail of a cursor declaration: FOR READ ONLY, FOR UPDATE [OF a, b]
+            i += 3 if tokens[i + 1].upper == "READ" else 2
+            if i < n and tokens[i - 1].upper == "UPDATE" and tokens[i].upper == "OF":
+                i += 1
+                while i < n and (tokens[i].is_name() or tokens[i].text in (",", ".")):
+                    i += 1
+            continue
         if word in ("GRANT", "REVOKE", "DENY"):
             i = _permission_end(tokens, i)
             continue
@@ -126,8 +136,18 @@ def split_statements(batch_text: str, tokens: list[Token] | None = None) -> list
                 j += 1
             i = j + 1
             continue
+        if word in ("EXEC", "EXECUTE") and i + 1 < n and tokens[i + 1].text == "(":
+            i = _statement_end(tokens, i, word)  # EXEC (@sql): dynamic SQL, nothing to check
+            continue
         if word in _QUERY_STARTS or word in ("DECLARE", "SET", "EXEC", "EXECUTE"):
             end = _statement_end(tokens, i, word)
+            if word == "INSERT" and end < n and tokens[end].upper in ("EXEC", "EXECUTE"):
+                # INSERT INTO #t EXEC proc: check the target here, the EXEC on its own.
+                statements.append(Statement(StatementKind.QUERY, token.start,
+                                            tokens[end - 1].end, tokens[i:end],
+                                            suffix=" DEFAULT VALUES"))
+                i = end
+                continue
             kind = {"DECLARE": StatementKind.DECLARE, "SET": StatementKind.DECLARE,
                     "EXEC": StatementKind.EXEC, "EXECUTE": StatementKind.EXEC}.get(
                         word, StatementKind.QUERY)
@@ -287,6 +307,12 @@ def _statement_end(tokens: list[Token], i: int, first: str) -> int:
                 first, word, previous, tokens, j, seen_body, in_update
             ):
                 return j
+            elif word == "FOR" and j + 1 < n and tokens[j + 1].upper in ("READ", "UPDATE"):
+                return j  # a cursor's FOR READ ONLY / FOR UPDATE OF ...
+            elif token.kind is Kind.WORD and j + 1 < n and tokens[j + 1].text == ":" and (
+                j + 2 >= n or tokens[j + 2].text != ":"
+            ):
+                return j  # a GOTO label ends the statement before it
             if word in ("SELECT", "VALUES", "EXEC", "EXECUTE", "DEFAULT") or (
                 first == "WITH" and word in ("INSERT", "UPDATE", "DELETE", "MERGE")
             ):
@@ -304,11 +330,10 @@ def _continues(first: str, word: str, previous: Token, tokens: list[Token], j: i
     before = previous.upper
     if word == "SELECT" and before in ("UNION", "ALL", "EXCEPT", "INTERSECT", "DISTINCT"):
         return True
-    if word == "WITH" and j + 1 < len(tokens) and tokens[j + 1].text == "(":
-        return True  # a table hint: FROM t WITH (NOLOCK)
-    if word == "WITH" and before in ("ROLLUP", "CUBE", "TIES"):
+    if word == "WITH":
+        # Inside a statement WITH is a hint or option: a CTE must follow a semicolon.
         return True
-    if word in ("SELECT", "EXEC", "EXECUTE") and not seen_body and first in ("INSERT", "WITH"):
+    if word == "SELECT" and not seen_body and first in ("INSERT", "WITH"):
         return True
     if first == "WITH" and not seen_body and word in ("INSERT", "UPDATE", "DELETE", "MERGE"):
         return True
