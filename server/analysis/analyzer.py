@@ -39,13 +39,13 @@ _MAX_DEPTH = 200
 
 @dataclass(slots=True)
 class RuleSettings:
-    """Which rules run and how loud they are (from ``[tool.vgpt2.rules]``)."""
+    """Which rules run and how loud (``[tool.vgpt2.rules]``); "off" goes into ``disabled``."""
 
     select: set[str] | None = None
     """Only these codes (None: all)."""
     ignore: set[str] = field(default_factory=set)
     severity: dict[str, Severity] = field(default_factory=dict)
-    """Code -> severity override; a code mapped to None is off."""
+    """Code -> severity override."""
     disabled: set[str] = field(default_factory=set)
 
     def enabled(self, code: str) -> bool:
@@ -74,8 +74,9 @@ def analyze(text: str, catalog: Catalog, settings: RuleSettings | None = None) -
 
 def _analyze_batch(full_text: str, text: str, offset: int, catalog: Catalog,
                    session: Session) -> list[Finding]:
-    tokens = tokenize(text)
-    broken = next((t for t in tokens if not t.terminated), None)
+    with_comments = tokenize(text, comments=True)
+    broken = next((t for t in with_comments if not t.terminated), None)
+    tokens = [t for t in with_comments if t.kind is not Kind.COMMENT]
     if broken is not None:
         what = {Kind.STRING: "string", Kind.QUOTED: "quoted name"}.get(broken.kind, "comment")
         return [Finding("VG000", f"unterminated {what}", offset + broken.start,
@@ -157,7 +158,7 @@ def _parser_safe(source: str, statement: Statement, batch_offset: int, base: int
     return "".join(patched) if patched is not None else source
 
 
-def _mark_file_offsets(tree: exp.Expression, base: int) -> None:
+def _mark_file_offsets(tree: exp.Expr, base: int) -> None:
     for identifier in tree.find_all(exp.Identifier):
         if "start" in identifier.meta:
             identifier.meta["file_start"] = base + identifier.meta["start"]
@@ -168,6 +169,8 @@ def _syntax_error(error: ParseError, source: str, base: int, statement: Statemen
     detail = error.errors[0] if error.errors else {}
     description = str(detail.get("description") or error).split("\n")[0]
     description = description.split(" but got ")[0].split(". Line ")[0].rstrip(".")
+    if description.startswith("Required keyword") or "<class" in description:
+        description = "incomplete expression"  # sqlglot's wording names its own classes
     line = int(detail.get("line") or 1) - 1
     column = int(detail.get("col") or 1)
     position = base + LineIndex(source).offset(line, max(column - 1, 0))
@@ -190,12 +193,15 @@ def _syntax_error(error: ParseError, source: str, base: int, statement: Statemen
 
 def _suppress(text: str, findings: list[Finding]) -> list[Finding]:
     """``-- vgpt2: disable=VG004`` silences its own line; ``disable-file`` the whole file."""
-    if "vgpt2" not in text:
+    if "vgpt2" not in text.lower():
         return findings
     index = LineIndex(text)
     per_line: dict[int, set[str]] = {}
     whole_file: set[str] = set()
+    comments = [t for t in tokenize(text, comments=True) if t.kind is Kind.COMMENT]
     for match in _SUPPRESS.finditer(text):
+        if not any(c.start <= match.start() < c.end for c in comments):
+            continue  # the marker inside a string literal is data, not a directive
         codes = {c.strip().upper() for c in re.split(r"[,\s]+", match.group(2)) if c.strip()}
         if match.group(1).lower() == "disable-file":
             whole_file |= codes

@@ -165,8 +165,9 @@ def partial_joins(model: StatementModel, catalog: Catalog, text: str) -> Iterato
     from sqlglot import exp
 
     for join in model.joins:
+        if any(isinstance(node, exp.Or) for node in join.condition.walk()):
+            continue  # appending "AND ..." to a condition with OR would change its meaning
         pairs: dict[tuple[str, str], set[tuple[str, str]]] = {}
-        anchor: dict[tuple[str, str], int] = {}
         for equality in join.condition.find_all(exp.EQ):
             left, right = equality.this, equality.expression
             if not (isinstance(left, exp.Column) and isinstance(right, exp.Column)):
@@ -182,7 +183,6 @@ def partial_joins(model: StatementModel, catalog: Catalog, text: str) -> Iterato
                 pairs[reverse].add((right.name, left.name))
             else:
                 pairs.setdefault(key, set()).add((left.name, right.name))
-                anchor.setdefault(key, 0)
         for (left_alias, right_alias), used in pairs.items():
             left, right = join.frame[left_alias], join.frame[right_alias]
             assert left.catalog_name and right.catalog_name
@@ -213,7 +213,7 @@ def partial_joins(model: StatementModel, catalog: Catalog, text: str) -> Iterato
 def _identifier_starts(node: object) -> Iterator[int]:
     from sqlglot import exp
 
-    assert isinstance(node, exp.Expression)
+    assert isinstance(node, exp.Expr)
     for identifier in node.find_all(exp.Identifier):
         start = identifier.meta.get("file_start")
         if isinstance(start, int):

@@ -88,7 +88,7 @@ class ColumnRef:
 
 @dataclass(slots=True)
 class JoinRef:
-    condition: exp.Expression
+    condition: exp.Expr
     frame: dict[str, Source]
     """Every source visible to the ON clause, by alias."""
     end: int

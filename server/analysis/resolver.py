@@ -30,6 +30,11 @@ from vgpt2.server.analysis.tokens import Kind, Token
 
 _SYSTEM_SCHEMAS = {"sys", "information_schema"}
 _NOLOCK_HINTS = {"NOLOCK", "READUNCOMMITTED"}
+_LOCKING_HINTS = {
+    "UPDLOCK", "HOLDLOCK", "XLOCK", "READPAST", "SERIALIZABLE", "REPEATABLEREAD",
+    "READCOMMITTED", "READCOMMITTEDLOCK", "SNAPSHOT", "TABLOCK", "TABLOCKX", "PAGLOCK",
+}
+"""A hint that chooses another isolation on purpose: NOLOCK would conflict with it."""
 _PSEUDO_COLUMNS = {"system_user", "session_user", "current_user", "user", "current_timestamp",
                    "null", "default", "$identity", "$rowguid", "$action"}
 _CLAUSE_WORDS = {
@@ -64,7 +69,7 @@ class Resolver:
 
     # -- entry points ------------------------------------------------------------------------
 
-    def statement(self, tree: exp.Expression) -> StatementModel:
+    def statement(self, tree: exp.Expr) -> StatementModel:
         if isinstance(tree, exp.Create):
             self._create(tree)
         elif isinstance(tree, exp.Declare):
@@ -85,7 +90,7 @@ class Resolver:
 
     # -- positions ---------------------------------------------------------------------------
 
-    def _span(self, node: exp.Expression | None) -> tuple[int, int] | None:
+    def _span(self, node: exp.Expr | None) -> tuple[int, int] | None:
         if not isinstance(node, exp.Identifier):
             return None
         meta = node.meta
@@ -187,7 +192,7 @@ class Resolver:
         hints = table.args.get("hints") or []
         words = {str(h.name).upper() for hint in hints for h in hint.find_all(exp.Var)}
         words |= {str(h.this).upper() for hint in hints for h in hint.find_all(exp.Column)}
-        has_nolock = bool(words & _NOLOCK_HINTS)
+        has_nolock = bool(words & (_NOLOCK_HINTS | _LOCKING_HINTS))
         hint_close = None
         if hints and not has_nolock:
             hint_close = self._hint_close(insert_at)
@@ -210,7 +215,7 @@ class Resolver:
 
     # -- queries -----------------------------------------------------------------------------
 
-    def _ctes(self, query: exp.Expression, outer: list[dict[str, Source]],
+    def _ctes(self, query: exp.Expr, outer: list[dict[str, Source]],
               ctes: dict[str, Source]) -> dict[str, Source]:
         with_ = query.args.get("with_")
         if not isinstance(with_, exp.With):
@@ -232,7 +237,7 @@ class Resolver:
                                 columns=_names(declared) if declared else columns)
         return ctes
 
-    def _query(self, query: exp.Expression, outer: list[dict[str, Source]],
+    def _query(self, query: exp.Expr, outer: list[dict[str, Source]],
                ctes: dict[str, Source]) -> dict[str, str] | None:
         """Resolve a query; return its output columns (None when they cannot be known)."""
         ctes = self._ctes(query, outer, ctes)
@@ -267,7 +272,7 @@ class Resolver:
             if key in ("from_", "joins", "with_", "order", "into") or value is None:
                 continue
             for node in value if isinstance(value, list) else [value]:
-                if isinstance(node, exp.Expression):
+                if isinstance(node, exp.Expr):
                     self._expressions(node, [frame, *outer], ctes)
         self._order(query, [frame, *outer], None, aliases)
         columns = self._projection_names(query, frame)
@@ -276,7 +281,7 @@ class Resolver:
             self._declare_temp(into.this, columns)
         return columns
 
-    def _order(self, query: exp.Expression, frames: list[dict[str, Source]],
+    def _order(self, query: exp.Expr, frames: list[dict[str, Source]],
                output: dict[str, str] | None, aliases: set[str] | None = None) -> None:
         order = query.args.get("order")
         if not isinstance(order, exp.Order):
@@ -289,7 +294,7 @@ class Resolver:
                 continue  # ORDER BY of a UNION names output columns
             self._column(column, frames)
 
-    def _add_source(self, node: exp.Expression, frame: dict[str, Source],
+    def _add_source(self, node: exp.Expr, frame: dict[str, Source],
                     outer: list[dict[str, Source]], ctes: dict[str, Source], read: bool) -> None:
         if isinstance(node, exp.Table):
             source = self._table_source(node, ctes, read)
@@ -339,7 +344,7 @@ class Resolver:
 
     # -- expressions and columns -------------------------------------------------------------
 
-    def _expressions(self, node: exp.Expression, frames: list[dict[str, Source]],
+    def _expressions(self, node: exp.Expr, frames: list[dict[str, Source]],
                      ctes: dict[str, Source]) -> None:
         """Resolve columns in ``node``; nested queries get their own frames."""
         stack = [node]
@@ -365,7 +370,7 @@ class Resolver:
                 self._month(current.expression, current.this, frames)
             elif isinstance(current, exp.Between):
                 for bound in (current.args.get("low"), current.args.get("high")):
-                    if isinstance(bound, exp.Expression):
+                    if isinstance(bound, exp.Expr):
                         self._month(current.this, bound, frames)
             elif (isinstance(current, exp.Dot) and isinstance(current.expression, exp.Anonymous)
                   and self._is_schema(current.this)):
@@ -374,7 +379,7 @@ class Resolver:
                                      _first_identifier(current.expression))
             stack.extend(reversed(list(current.iter_expressions())))
 
-    def _is_schema(self, node: exp.Expression) -> bool:
+    def _is_schema(self, node: exp.Expr) -> bool:
         if not isinstance(node, (exp.Column, exp.Identifier, exp.Var)):
             return False
         name = node.name.lower()
@@ -436,7 +441,7 @@ class Resolver:
         else:
             ref.status = ColumnStatus.UNKNOWN
 
-    def _month(self, side: exp.Expression, other: exp.Expression,
+    def _month(self, side: exp.Expr, other: exp.Expr,
                frames: list[dict[str, Source]]) -> None:
         if not isinstance(side, exp.Column) or not isinstance(other, exp.Literal):
             return
@@ -469,7 +474,7 @@ class Resolver:
         token = after[0] if after else candidates[-1]
         return self._file(token)
 
-    def _condition_end(self, condition: exp.Expression) -> int:
+    def _condition_end(self, condition: exp.Expr) -> int:
         ends = [s[1] for i in condition.find_all(exp.Identifier) if (s := self._span(i))]
         if not ends:
             return self.base
@@ -519,7 +524,7 @@ class Resolver:
                     if isinstance(name, exp.Parameter):
                         self.session.table_variables["@" + name.name.lower()] = columns
             default = item.args.get("default")
-            if isinstance(default, exp.Expression):
+            if isinstance(default, exp.Expr):
                 self._expressions(default, [], {})
 
     def _execute(self, tree: exp.Execute) -> None:
@@ -543,7 +548,7 @@ class Resolver:
                     if isinstance(identifier, exp.Identifier):
                         self._column(exp.Column(this=identifier), [frame])
         body = tree.expression
-        if isinstance(body, exp.Expression):
+        if isinstance(body, exp.Expr):
             self._query(body, outer, {}) if isinstance(body, exp.Query) else self._expressions(
                 body, outer, {})
 
@@ -552,7 +557,7 @@ class Resolver:
         frame: dict[str, Source] = {}
         ctes = self._ctes(tree, outer, {})
         from_ = tree.args.get("from_")
-        sources: list[exp.Expression] = []
+        sources: list[exp.Expr] = []
         joins = list(tree.args.get("joins") or [])
         if isinstance(from_, exp.From):
             sources.append(from_.this)
@@ -584,21 +589,52 @@ class Resolver:
             else:
                 self._expressions(assignment, [frame, *outer], ctes)
         where = tree.args.get("where")
-        if isinstance(where, exp.Expression):
+        if isinstance(where, exp.Expr):
             self._expressions(where, [frame, *outer], ctes)
 
     def _merge(self, tree: exp.Merge, outer: list[dict[str, Source]]) -> None:
         frame: dict[str, Source] = {}
+        target: Source | None = None
         for node in (tree.this, tree.args.get("using")):
-            if isinstance(node, exp.Expression):
+            if isinstance(node, exp.Expr):
                 self._add_source(node, frame, outer, {}, read=False)
-        for key in ("on", "whens"):
-            node = tree.args.get(key)
-            if isinstance(node, exp.Expression):
-                self._expressions(node, [frame, *outer], {})
+                if target is None:
+                    target = next(reversed(frame.values()))
+        on = tree.args.get("on")
+        if isinstance(on, exp.Expr):
+            self._expressions(on, [frame, *outer], {})
+        whens = tree.args.get("whens")
+        for when in whens.expressions if isinstance(whens, exp.Whens) else []:
+            condition = when.args.get("condition")
+            if isinstance(condition, exp.Expr):
+                self._expressions(condition, [frame, *outer], {})
+            action = when.args.get("then")
+            if isinstance(action, exp.Insert) and target is not None:
+                # INSERT (a, b) VALUES (...): the column list names the target's columns.
+                columns = action.this if isinstance(action.this, exp.Tuple) else None
+                names = columns.expressions if columns is not None else []
+                own = {target.alias: target}
+                for name in names:
+                    if isinstance(name, exp.Column) and not name.table:
+                        self._column(name, [own])
+                    elif isinstance(name, exp.Expr):
+                        self._expressions(name, [frame, *outer], {})
+                values = action.expression
+                if isinstance(values, exp.Expr):
+                    self._expressions(values, [frame, *outer], {})
+            elif isinstance(action, exp.Update) and target is not None:
+                for assignment in action.expressions:
+                    if isinstance(assignment, exp.EQ) and isinstance(assignment.this, exp.Column) \
+                            and not assignment.this.table:
+                        self._column(assignment.this, [{target.alias: target}])
+                        self._expressions(assignment.expression, [frame, *outer], {})
+                    else:
+                        self._expressions(assignment, [frame, *outer], {})
+            elif isinstance(action, exp.Expr):
+                self._expressions(action, [frame, *outer], {})
 
 
-def equality_term(node: exp.Expression) -> str | None:
+def equality_term(node: exp.Expr) -> str | None:
     """The union-find name of one side of an equality, or None if it is an expression."""
     if isinstance(node, exp.Column) and node.table:
         return f"{node.table.lower()}.{node.name.lower()}"
@@ -607,7 +643,7 @@ def equality_term(node: exp.Expression) -> str | None:
     return None
 
 
-def _collect_equalities(condition: exp.Expression, equal: Equalities) -> None:
+def _collect_equalities(condition: exp.Expr, equal: Equalities) -> None:
     """Equalities joined by AND (an OR branch states nothing for certain)."""
     if isinstance(condition, exp.And):
         _collect_equalities(condition.this, equal)
@@ -641,7 +677,7 @@ def _by_alias(frames: list[dict[str, Source]], qualifier: str) -> Source | None:
     return None
 
 
-def _first_identifier(node: exp.Expression) -> exp.Identifier | None:
+def _first_identifier(node: exp.Expr) -> exp.Identifier | None:
     this = node.args.get("this")
     return this if isinstance(this, exp.Identifier) else None
 

@@ -282,7 +282,8 @@ def _statement_end(tokens: list[Token], i: int, first: str) -> int:
     depth = 0
     case = 0
     seen_body = first != "WITH" and first != "INSERT"
-    in_update = first in ("UPDATE", "MERGE")
+    in_update = first == "UPDATE"
+    """An UPDATE whose SET has not been read yet: the next SET is its own."""
     j = i + 1
     previous = tokens[i]
     while j < n:
@@ -313,11 +314,13 @@ def _statement_end(tokens: list[Token], i: int, first: str) -> int:
                 j + 2 >= n or tokens[j + 2].text != ":"
             ):
                 return j  # a GOTO label ends the statement before it
+            if word == "SET":
+                in_update = False
             if word in ("SELECT", "VALUES", "EXEC", "EXECUTE", "DEFAULT") or (
                 first == "WITH" and word in ("INSERT", "UPDATE", "DELETE", "MERGE")
             ):
                 seen_body = True
-                if first == "WITH" and word in ("UPDATE", "MERGE"):
+                if first == "WITH" and word == "UPDATE":
                     in_update = True
         previous = token
         j += 1
@@ -341,7 +344,7 @@ def _continues(first: str, word: str, previous: Token, tokens: list[Token], j: i
         return True
     if first == "MERGE" and word in ("UPDATE", "INSERT", "DELETE") and before == "THEN":
         return True
-    if first == "MERGE" and word in ("SET",):
+    if first == "MERGE" and word == "SET" and before == "UPDATE":
         return True
     if word == "DELETE" and before == "THEN":
         return True

@@ -52,7 +52,7 @@ class Token:
 
 _PATTERN = re.compile(
     r"""
-    (?P<ws>\s+)
+    (?P<ws>[\s\ufeff]+)
   | (?P<line_comment>--[^\n]*)
   | (?P<block_comment>/\*)
   | (?P<string>N?'(?:[^']|'')*(?:'|$))

@@ -49,11 +49,13 @@ PathsArgument = Annotated[
                    show_default=False),
 ]
 SelectOption = Annotated[
-    str | None,
-    typer.Option("--select", help="Only these rule codes, comma-separated (VG004,VG005)."),
+    list[str] | None,
+    typer.Option("--select", help="Only these rule codes, comma-separated (VG004,VG005); "
+                 "may be repeated."),
 ]
 IgnoreOption = Annotated[
-    str | None, typer.Option("--ignore", help="Skip these rule codes, comma-separated."),
+    list[str] | None,
+    typer.Option("--ignore", help="Skip these rule codes, comma-separated; may be repeated."),
 ]
 
 
@@ -62,9 +64,9 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
-def _codes(option: str, text: str | None) -> set[str] | None:
+def _codes(option: str, values: list[str] | None) -> set[str] | None:
     try:
-        return parse_codes(text) or None
+        return parse_codes(",".join(values or ())) or None
     except ValueError as error:
         raise _fail(f"{option}: {error}") from None
 
@@ -102,7 +104,7 @@ def collect_files(paths: list[Path]) -> list[Path]:
 def display_path(path: Path) -> str:
     """Relative to the working folder when inside it (as ruff shows paths), else as given."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(Path(os.path.abspath(path)).relative_to(Path.cwd()))
     except (ValueError, OSError):
         return str(path)
 
@@ -130,6 +132,15 @@ def read_sql(path: Path) -> ReadFile | Problem:
     except BinaryFileError as error:
         return Problem(shown, f"{shown}: {error}")
     return ReadFile(path, shown, data, source, info.st_mtime_ns, info.st_size)
+
+
+def write(text: str) -> None:
+    """To stdout; characters its encoding lacks (a Windows console) are escaped, not fatal."""
+    try:
+        sys.stdout.write(text)
+    except UnicodeEncodeError:
+        encoding = sys.stdout.encoding or "ascii"
+        sys.stdout.write(text.encode(encoding, "backslashreplace").decode(encoding))
 
 
 def _version() -> str | None:
@@ -166,12 +177,11 @@ def check(
     if not files:
         typer.echo("warning: no SQL files found under the given paths", err=True)
     if format is CheckFormat.JSON:
-        sys.stdout.write(json.dumps(to_json(reports), indent=2, ensure_ascii=False) + "\n")
+        write(json.dumps(to_json(reports), indent=2) + "\n")
     elif format is CheckFormat.SARIF:
-        log = to_sarif(reports, problems, _version())
-        sys.stdout.write(json.dumps(log, indent=2, ensure_ascii=False) + "\n")
+        write(json.dumps(to_sarif(reports, problems, _version()), indent=2) + "\n")
     else:
-        sys.stdout.write(render_text(reports, problems))
+        write(render_text(reports, problems))
     if problems:
         raise typer.Exit(2)
     if any(r.findings for r in reports):
@@ -224,7 +234,7 @@ def _fix_one(read: ReadFile, catalog: Catalog, rules: RuleSettings,
     if result.text == read.source.text:
         return 0, len(result.remaining)
     if diff:
-        sys.stdout.write(unified_diff(read.source.text, result.text, read.shown))
+        write(unified_diff(read.source.text, result.text, read.shown))
         return result.applied, len(result.remaining)
     try:
         data = read.source.encode(result.text)
