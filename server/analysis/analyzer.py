@@ -85,11 +85,27 @@ def _analyze_batch(full_text: str, text: str, offset: int, catalog: Catalog,
     if too_deep is not None:
         return [Finding("VG000", f"parentheses nested deeper than {_MAX_DEPTH} levels",
                         offset + too_deep.start, offset + too_deep.end, Severity.ERROR)]
+    if _defines_routine(tokens):
+        # A procedure cannot see the temp tables of the script around it, only its callers'.
+        session = Session()
     findings: list[Finding] = []
     for statement in split_statements(text, tokens):
+        if statement.kind is StatementKind.UNMATCHED:
+            findings.append(Finding("VG000", "syntax error: ')' without a matching '('",
+                                    offset + statement.start, offset + statement.end,
+                                    Severity.ERROR))
+            continue
         findings.extend(_analyze_statement(full_text, statement, text, offset, catalog,
                                            session))
     return findings
+
+
+def _defines_routine(tokens: list[Token]) -> bool:
+    words = [t.upper for t in tokens[:4]]
+    if not words or words[0] not in ("CREATE", "ALTER"):
+        return False
+    kinds = {"PROC", "PROCEDURE", "FUNCTION", "TRIGGER"}
+    return bool(kinds & set(words[1:4]))
 
 
 def _too_deep(tokens: list[Token]) -> Token | None:
@@ -141,8 +157,36 @@ def _parser_safe(source: str, statement: Statement, batch_offset: int, base: int
     """
     patched: list[str] | None = None
     tokens = statement.tokens
+
+    def blank(first: int, last: int) -> None:
+        nonlocal patched
+        patched = patched if patched is not None else list(source)
+        for k in range(batch_offset + tokens[first].start - base,
+                       batch_offset + tokens[last].end - base):
+            if patched[k] not in "\r\n":
+                patched[k] = " "
+
     for index, token in enumerate(tokens):
         position = batch_offset + token.start - base
+        word = token.upper
+        following = tokens[index + 1].text if index + 1 < len(tokens) else ""
+        if word == "UPDATE" and following == "(":
+            # IF UPDATE(col) in a trigger: a function sqlglot does not know; same length.
+            patched = patched if patched is not None else list(source)
+            patched[position:position + 6] = list("COLUPD")
+        elif word in ("UPDATE", "DELETE") and index + 1 < len(tokens) and (
+            tokens[index + 1].upper == "TOP"
+        ):
+            close = _close_paren(tokens, index + 2)
+            if close is not None:
+                blank(index + 1, close)  # UPDATE TOP (500) t: the batch size changes nothing
+        elif word == "WITH" and following == "(" and _after_insert_target(tokens, index):
+            close = _close_paren(tokens, index + 1)
+            if close is not None:
+                blank(index, close)  # INSERT INTO t WITH (TABLOCK) (...)
+        elif word == "OUTPUT" and index > 0:
+            end = _output_clause_end(tokens, index)
+            blank(index, end)  # OUTPUT deleted.x INTO @t (...): rows out, not names in
         if token.kind is Kind.WORD and len(token.text) > 1 and token.text[0] == "@" and (
             token.text[1].isdigit()
         ):
@@ -152,10 +196,48 @@ def _parser_safe(source: str, statement: Statement, batch_offset: int, base: int
             tokens[index + 1].text == "=" and tokens[index + 1].start > token.end
         ):
             patched = patched if patched is not None else list(source)
-            following = batch_offset + tokens[index + 1].start - base
-            patched[following] = " "
+            operator_at = batch_offset + tokens[index + 1].start - base
+            patched[operator_at] = " "
             patched[position + 1] = "="
     return "".join(patched) if patched is not None else source
+
+
+def _close_paren(tokens: list[Token], index: int) -> int | None:
+    if index >= len(tokens) or tokens[index].text != "(":
+        return None
+    depth = 0
+    for k in range(index, len(tokens)):
+        if tokens[k].text == "(":
+            depth += 1
+        elif tokens[k].text == ")":
+            depth -= 1
+            if depth == 0:
+                return k
+    return None
+
+
+def _after_insert_target(tokens: list[Token], index: int) -> bool:
+    words = [t.upper for t in tokens[max(0, index - 6):index]]
+    return "INSERT" in words and not any(w in ("SELECT", "FROM", "JOIN") for w in words)
+
+
+def _output_clause_end(tokens: list[Token], index: int) -> int:
+    """Last token of ``OUTPUT ... [INTO target [(cols)]]``."""
+    depth = 0
+    k = index + 1
+    last = index
+    while k < len(tokens):
+        token = tokens[k]
+        if token.text == "(":
+            depth += 1
+        elif token.text == ")":
+            depth -= 1
+        elif depth == 0 and token.upper in ("FROM", "WHERE", "VALUES", "SELECT", "DEFAULT",
+                                            "EXEC", "EXECUTE", "OPTION", ";"):
+            break
+        last = k
+        k += 1
+    return last
 
 
 def _mark_file_offsets(tree: exp.Expr, base: int) -> None:

@@ -58,8 +58,10 @@ def _missing(catalog: Catalog, text: str, name: str, start: int, end: int,
     """Suggest by spelling ("JCJN" -> JCJM) and, for tables, by meaning ("Customers" -> ARCM)."""
     wanted = ((ObjectType.PROCEDURE, ObjectType.FUNCTION) if routine
               else (ObjectType.TABLE, ObjectType.VIEW, ObjectType.FUNCTION))
-    names = [h.name for h in catalog.headers() if h.type in wanted]
-    spelled = difflib.get_close_matches(name, names, n=4, cutoff=0.7)
+    # Compare without case: the collation is case-sensitive, the user's typing is not.
+    names = {h.name.lower(): h.name for h in catalog.headers() if h.type in wanted}
+    spelled = [names[n] for n in difflib.get_close_matches(name.lower(), list(names), n=4,
+                                                           cutoff=0.7)]
     spelled = list(dict.fromkeys(catalog.preferred_name(s) for s in spelled))
     hits = [] if routine else [h for h in search(catalog, name, limit=3)
                                if h.name not in spelled and h.type in ("table", "view")]
@@ -143,7 +145,8 @@ def column_findings(model: StatementModel, catalog: Catalog, text: str) -> Itera
 
 def _label(source: Source) -> str:
     name = source.catalog_name or source.name
-    return name if source.alias in ("", name) else f"{name} {source.alias}"
+    plain = source.alias.lstrip("#") in ("", name.lstrip("#"))
+    return name if plain else f"{name} {source.alias}"
 
 
 def _unknown_column(ref: ColumnRef) -> Finding:
@@ -191,6 +194,10 @@ def partial_joins(model: StatementModel, catalog: Catalog, text: str) -> Iterato
                 continue
             wanted = set(relationship.column_pairs)
             if not used <= wanted or used == wanted:
+                continue
+            if all(a.endswith("Group") for a, _ in used):
+                # A join on the group alone (HQCO to APVM on VendorGroup: the company's
+                # vendors) is a deliberate group-level join, not half a key.
                 continue
             missing = [(a, b) for a, b in relationship.column_pairs if (a, b) not in used
                        and not join.equal.same(f"{left_alias.lower()}.{a.lower()}",

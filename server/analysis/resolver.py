@@ -35,6 +35,11 @@ _LOCKING_HINTS = {
     "READCOMMITTED", "READCOMMITTEDLOCK", "SNAPSHOT", "TABLOCK", "TABLOCKX", "PAGLOCK",
 }
 """A hint that chooses another isolation on purpose: NOLOCK would conflict with it."""
+_ROWSET_FUNCTIONS = {
+    "STRING_SPLIT", "OPENQUERY", "OPENROWSET", "OPENJSON", "OPENXML", "OPENDATASOURCE",
+    "GENERATE_SERIES", "CONTAINSTABLE", "FREETEXTTABLE", "CHANGETABLE",
+}
+"""SQL Server's built-in table-valued functions: never catalog objects."""
 _PSEUDO_COLUMNS = {"system_user", "session_user", "current_user", "user", "current_timestamp",
                    "null", "default", "$identity", "$rowguid", "$action"}
 _CLAUSE_WORDS = {
@@ -72,6 +77,8 @@ class Resolver:
     def statement(self, tree: exp.Expr) -> StatementModel:
         if isinstance(tree, exp.Create):
             self._create(tree)
+        elif isinstance(tree, exp.Alter):
+            self._alter(tree)
         elif isinstance(tree, exp.Declare):
             self._declare(tree)
         elif isinstance(tree, exp.Execute):
@@ -157,14 +164,15 @@ class Resolver:
 
     def _function_source(self, table: exp.Table, call: exp.Anonymous, alias: str) -> Source:
         name = str(call.this).strip('[]"')
+        for argument in call.expressions:
+            self._expressions(argument, [], {})
+        if (table.db.lower() in _SYSTEM_SCHEMAS or table.catalog
+                or (not table.db and name.upper() in _ROWSET_FUNCTIONS)):
+            return Source(SourceKind.SYSTEM, name, alias)
         matches = self.catalog.lookup(name)
         identifier = call.args.get("this")
         self._record_routine(name, identifier if isinstance(identifier, exp.Identifier) else None)
-        for argument in call.expressions:
-            self._expressions(argument, [], {})
         kind = SourceKind.FUNCTION if matches else SourceKind.MISSING
-        if table.db.lower() in _SYSTEM_SCHEMAS or table.catalog:
-            kind = SourceKind.SYSTEM
         return Source(kind, name, alias, catalog_name=matches[0].name if matches else None)
 
     def _record_routine(self, name: str, identifier: exp.Identifier | None) -> None:
@@ -303,6 +311,9 @@ class Resolver:
             frame[source.alias] = source
         elif isinstance(node, exp.Subquery):
             columns = self._query(node.this, outer, ctes)
+            alias = node.args.get("alias")
+            if isinstance(alias, exp.TableAlias) and alias.columns:
+                columns = _names([c.name for c in alias.columns])  # AS t (Co, Job, Cost)
             if node.args.get("pivots"):
                 columns = None
             frame[node.alias] = Source(SourceKind.DERIVED, node.alias, node.alias,
@@ -365,13 +376,22 @@ class Resolver:
                 # SELECT 'Alias' = expr: a T-SQL column alias, not a comparison.
                 stack.append(current.expression)
                 continue
-            if isinstance(current, (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)):
+            # Equality must hit the first of a month; a range is only wrong when its lower
+            # bound is not (Mth >= '2024-01-15' drops January; Mth <= '2024-01-31' is fine).
+            if isinstance(current, (exp.EQ, exp.NEQ)):
                 self._month(current.this, current.expression, frames)
                 self._month(current.expression, current.this, frames)
+            elif isinstance(current, (exp.GT, exp.GTE)):
+                self._month(current.this, current.expression, frames)
+            elif isinstance(current, (exp.LT, exp.LTE)):
+                self._month(current.expression, current.this, frames)
             elif isinstance(current, exp.Between):
-                for bound in (current.args.get("low"), current.args.get("high")):
-                    if isinstance(bound, exp.Expr):
-                        self._month(current.this, bound, frames)
+                low = current.args.get("low")
+                if isinstance(low, exp.Expr):
+                    self._month(current.this, low, frames)
+            elif isinstance(current, exp.In):
+                for value in current.expressions:
+                    self._month(current.this, value, frames)
             elif (isinstance(current, exp.Dot) and isinstance(current.expression, exp.Anonymous)
                   and self._is_schema(current.this)):
                 # dbo.vfX(...) is a function; Col.value('...') is an XML method.
@@ -504,6 +524,18 @@ class Resolver:
                    if isinstance(d, exp.ColumnDef)}
         self._declare_temp(table, columns)
 
+    def _alter(self, tree: exp.Alter) -> None:
+        """ALTER TABLE #t ADD col ...: later statements see the new column."""
+        table = tree.this
+        if not isinstance(table, exp.Table):
+            return
+        known = self.session.temp_tables.get(table.name.lstrip("#").lower())
+        if known is None:
+            return
+        for action in tree.args.get("actions") or []:
+            if isinstance(action, exp.ColumnDef):
+                known[action.name.lower()] = action.name
+
     def _declare_temp(self, table: exp.Table, columns: dict[str, str] | None) -> None:
         identifier = table.this
         if isinstance(identifier, exp.Identifier) and (
@@ -547,10 +579,12 @@ class Resolver:
                 for identifier in target.expressions:
                     if isinstance(identifier, exp.Identifier):
                         self._column(exp.Column(this=identifier), [frame])
+        ctes = self._ctes(tree, outer, {})  # WITH c AS (...) INSERT ... SELECT ... FROM c
         body = tree.expression
-        if isinstance(body, exp.Expr):
-            self._query(body, outer, {}) if isinstance(body, exp.Query) else self._expressions(
-                body, outer, {})
+        if isinstance(body, exp.Query):
+            self._query(body, outer, ctes)
+        elif isinstance(body, exp.Expr):
+            self._expressions(body, outer, ctes)
 
     def _update_or_delete(self, tree: exp.Update | exp.Delete,
                           outer: list[dict[str, Source]]) -> None:

@@ -46,6 +46,8 @@ class StatementKind(Enum):
     CREATE_TABLE = "create_table"
     """CREATE TABLE: declares a temp table's columns (or a real table: not checked)."""
     EXEC = "exec"
+    UNMATCHED = "unmatched"
+    """A ``)`` with no ``(``: SQL Server rejects it, so it is a syntax error."""
 
 
 @dataclass(slots=True)
@@ -139,6 +141,14 @@ def split_statements(batch_text: str, tokens: list[Token] | None = None) -> list
         if word in ("EXEC", "EXECUTE") and i + 1 < n and tokens[i + 1].text == "(":
             i = _statement_end(tokens, i, word)  # EXEC (@sql): dynamic SQL, nothing to check
             continue
+        if word == "SET" and i + 1 < n and not tokens[i + 1].text.startswith("@"):
+            i = _statement_end(tokens, i, word)  # SET NOCOUNT ON, SET TRANSACTION ISOLATION ...
+            continue
+        if token.text == ")":
+            statements.append(Statement(StatementKind.UNMATCHED, token.start, token.end,
+                                        [token]))
+            i += 1
+            continue
         if word in _QUERY_STARTS or word in ("DECLARE", "SET", "EXEC", "EXECUTE"):
             end = _statement_end(tokens, i, word)
             if word == "INSERT" and end < n and tokens[end].upper in ("EXEC", "EXECUTE"):
@@ -180,7 +190,9 @@ def _enter_definition(tokens: list[Token], i: int, statements: list[Statement]) 
     if j < n and tokens[j].upper == "OR":
         j += 2  # OR ALTER
     kind = tokens[j].upper if j < n else ""
-    if kind == "TABLE":
+    if kind == "TABLE" and (tokens[i].upper == "CREATE" or (
+        j + 1 < n and tokens[j + 1].text.startswith("#")
+    )):
         end = _statement_end(tokens, i, "CREATE")
         statements.append(Statement(StatementKind.CREATE_TABLE, tokens[i].start,
                                     tokens[end - 1].end, tokens[i:end]))
@@ -282,6 +294,8 @@ def _statement_end(tokens: list[Token], i: int, first: str) -> int:
     depth = 0
     case = 0
     seen_body = first != "WITH" and first != "INSERT"
+    awaiting_select = first == "INSERT"
+    """An INSERT whose SELECT / EXEC / VALUES has not been read yet."""
     in_update = first == "UPDATE"
     """An UPDATE whose SET has not been read yet: the next SET is its own."""
     j = i + 1
@@ -305,7 +319,7 @@ def _statement_end(tokens: list[Token], i: int, first: str) -> int:
             elif case or _is_function_call(tokens, j):
                 pass  # WHEN/THEN/ELSE of a CASE expression, or IF UPDATE(col) in a trigger
             elif word in _STATEMENT_STARTS and not _continues(
-                first, word, previous, tokens, j, seen_body, in_update
+                first, word, previous, tokens, j, seen_body, in_update, awaiting_select
             ):
                 return j
             elif word == "FOR" and j + 1 < n and tokens[j + 1].upper in ("READ", "UPDATE"):
@@ -316,6 +330,10 @@ def _statement_end(tokens: list[Token], i: int, first: str) -> int:
                 return j  # a GOTO label ends the statement before it
             if word == "SET":
                 in_update = False
+            if word == "INSERT":
+                awaiting_select = True
+            elif word in ("SELECT", "VALUES", "EXEC", "EXECUTE", "DEFAULT"):
+                awaiting_select = False
             if word in ("SELECT", "VALUES", "EXEC", "EXECUTE", "DEFAULT") or (
                 first == "WITH" and word in ("INSERT", "UPDATE", "DELETE", "MERGE")
             ):
@@ -328,7 +346,7 @@ def _statement_end(tokens: list[Token], i: int, first: str) -> int:
 
 
 def _continues(first: str, word: str, previous: Token, tokens: list[Token], j: int,
-               seen_body: bool, in_update: bool) -> bool:
+               seen_body: bool, in_update: bool, awaiting_select: bool) -> bool:
     """Whether a statement keyword at depth 0 belongs to the statement being read."""
     before = previous.upper
     if word == "SELECT" and before in ("UNION", "ALL", "EXCEPT", "INTERSECT", "DISTINCT"):
@@ -336,7 +354,9 @@ def _continues(first: str, word: str, previous: Token, tokens: list[Token], j: i
     if word == "WITH":
         # Inside a statement WITH is a hint or option: a CTE must follow a semicolon.
         return True
-    if word == "SELECT" and not seen_body and first in ("INSERT", "WITH"):
+    if word in ("SELECT", "EXEC", "EXECUTE") and awaiting_select:
+        return word == "SELECT" or first != "INSERT"  # INSERT ... SELECT; WITH ... INSERT SELECT
+    if word == "SELECT" and not seen_body and first == "WITH":
         return True
     if first == "WITH" and not seen_body and word in ("INSERT", "UPDATE", "DELETE", "MERGE"):
         return True

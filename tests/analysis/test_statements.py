@@ -154,16 +154,12 @@ def test_with_rollup_cube_ties_are_not_ctes(batch: str) -> None:
     assert texts(batch + " SELECT 2") == [batch, "SELECT 2"]
 
 
-_CTE_INSERT_BUG = pytest.mark.xfail(strict=True, reason=(
-    "engine bug: 'WITH c AS (...) INSERT INTO #t SELECT x FROM c' is split after the INSERT "
-    "target ('WITH c AS (...) INSERT INTO #t' | 'SELECT x FROM c'), so the SELECT loses the "
-    "CTE and analyze reports VG001 'c' is not in the catalog"))
 
 
 @pytest.mark.parametrize("body", [
-    pytest.param("INSERT INTO #t (x) SELECT x FROM c", marks=_CTE_INSERT_BUG),
-    pytest.param("INSERT INTO #t SELECT x FROM c", marks=_CTE_INSERT_BUG),
-    pytest.param("INSERT #t (x) SELECT x FROM c UNION ALL SELECT 2", marks=_CTE_INSERT_BUG),
+    "INSERT INTO #t (x) SELECT x FROM c",
+    "INSERT INTO #t SELECT x FROM c",
+    "INSERT #t (x) SELECT x FROM c UNION ALL SELECT 2",
     "INSERT INTO #t (x) VALUES (1)",
 ])
 def test_cte_followed_by_insert_is_one_statement(body: str) -> None:
@@ -282,8 +278,10 @@ def test_declare_and_set_with_subqueries() -> None:
     assert kinds(batch) == [StatementKind.DECLARE, StatementKind.DECLARE, StatementKind.QUERY]
 
 
-def test_set_options_do_not_swallow_the_next_statement() -> None:
-    assert texts("SET NOCOUNT ON SELECT 1") == ["SET NOCOUNT ON", "SELECT 1"]
+def test_set_options_are_skipped_without_swallowing_the_next_statement() -> None:
+    assert texts("SET NOCOUNT ON SELECT 1") == ["SELECT 1"]
+    assert texts("SET TRANSACTION ISOLATION LEVEL READ UNCOMMITTED SELECT 1") == ["SELECT 1"]
+    assert texts("SET @x = 1 SELECT 1") == ["SET @x = 1", "SELECT 1"]
 
 
 def test_skipped_statements() -> None:
@@ -300,7 +298,7 @@ def test_goto_label_and_return() -> None:
 def test_create_procedure_body() -> None:
     batch = ("CREATE PROCEDURE dbo.p @a int = 1, @b varchar(10) OUTPUT WITH RECOMPILE AS "
              "BEGIN SET NOCOUNT ON; SELECT @a END")
-    assert texts(batch) == ["SET NOCOUNT ON", "SELECT @a"]
+    assert texts(batch) == ["SELECT @a"]
 
 
 def test_create_procedure_with_parenthesised_parameters() -> None:
@@ -317,7 +315,8 @@ def test_create_view_function_and_trigger_bodies() -> None:
 
 
 def test_create_table_is_its_own_kind_and_create_index_is_skipped() -> None:
-    batch = "CREATE TABLE #t (a int, b varchar(10)) CREATE INDEX ix ON #t (a) INSERT #t VALUES (1, 'x')"
+    batch = ("CREATE TABLE #t (a int, b varchar(10)) CREATE INDEX ix ON #t (a) "
+             "INSERT #t VALUES (1, 'x')")
     assert kinds(batch) == [StatementKind.CREATE_TABLE, StatementKind.QUERY]
     assert texts(batch) == ["CREATE TABLE #t (a int, b varchar(10))", "INSERT #t VALUES (1, 'x')"]
 
