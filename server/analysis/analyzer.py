@@ -30,6 +30,7 @@ from vgpt2.server.analysis.statements import (
 from vgpt2.server.analysis.tokens import Kind, Token, tokenize
 
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
+_log = logging.getLogger(__name__)
 
 _SUPPRESS = re.compile(r"--\s*vgpt2:\s*(disable|disable-file)\s*=\s*([A-Za-z0-9_,\s]+)",
                        re.IGNORECASE)
@@ -140,12 +141,15 @@ def _analyze_statement(full_text: str, statement: Statement, batch_text: str,
     resolver = Resolver(catalog, session, base, statement.tokens, batch_offset)
     try:
         model = resolver.statement(tree)
+        _mark_file_offsets(tree, base)
+        findings: list[Finding] = []
+        for check in CHECKS:
+            findings.extend(check(model, catalog, full_text))
     except RecursionError:
         return []
-    _mark_file_offsets(tree, base)
-    findings: list[Finding] = []
-    for check in CHECKS:
-        findings.extend(check(model, catalog, full_text))
+    except Exception:  # a tree shape the resolver does not know: no verdict beats a crash
+        _log.exception("analysis of the statement at offset %d failed", base)
+        return []
     return findings
 
 
@@ -184,6 +188,9 @@ def _parser_safe(source: str, statement: Statement, batch_offset: int, base: int
             close = _close_paren(tokens, index + 1)
             if close is not None:
                 blank(index, close)  # INSERT INTO t WITH (TABLOCK) (...)
+        elif word == "DELETE" and index + 3 < len(tokens) and tokens[index + 1].upper == "FROM" \
+                and _second_from(tokens, index + 2):
+            blank(index + 1, index + 1)  # DELETE FROM t FROM t x JOIN ...: the first FROM is noise
         elif word == "OUTPUT" and index > 0:
             end = _output_clause_end(tokens, index)
             blank(index, end)  # OUTPUT deleted.x INTO @t (...): rows out, not names in
@@ -214,6 +221,20 @@ def _close_paren(tokens: list[Token], index: int) -> int | None:
             if depth == 0:
                 return k
     return None
+
+
+def _second_from(tokens: list[Token], index: int) -> bool:
+    depth = 0
+    for token in tokens[index:]:
+        if token.text == "(":
+            depth += 1
+        elif token.text == ")":
+            depth -= 1
+        elif depth == 0 and token.upper in ("WHERE", "OPTION", ";"):
+            return False
+        elif depth == 0 and token.upper == "FROM":
+            return True
+    return False
 
 
 def _after_insert_target(tokens: list[Token], index: int) -> bool:

@@ -596,10 +596,17 @@ class Resolver:
         if isinstance(from_, exp.From):
             sources.append(from_.this)
             joins += from_.this.args.get("joins") or []  # UPDATE ... FROM a JOIN b
+        target = tree.this
+        if isinstance(tree, exp.Delete) and tree.args.get("tables") and isinstance(
+            tree.this, exp.Table
+        ):
+            # DELETE t FROM bX t JOIN ...: sqlglot keeps the FROM table as "this".
+            sources.append(tree.this)
+            joins += tree.this.args.get("joins") or []
+            target = tree.args["tables"][0]
         sources += [j.this for j in joins]
         for node in sources:
             self._add_source(node, frame, outer, ctes, read=False)
-        target = tree.this
         target_source: Source | None = None
         if isinstance(target, exp.Table):
             written = target.name.lower().lstrip("#")

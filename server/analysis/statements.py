@@ -26,10 +26,21 @@ class Batch:
 
 
 def split_batches(text: str) -> list[Batch]:
-    """Split on lines holding only ``GO`` (optionally a count or a comment), like sqlcmd."""
+    """Split on lines holding only ``GO`` (optionally a count or a comment), like SSMS.
+
+    A ``GO`` line inside a block comment or a multi-line string does not split:
+    Vista's own procedures keep commented-out test scripts, GO lines included,
+    in their headers, and SSMS deploys them whole.
+    """
     batches = []
     position = 0
+    protected: list[tuple[int, int]] | None = None
     for match in _GO.finditer(text):
+        if protected is None:
+            protected = [(t.start, t.end) for t in tokenize(text, comments=True)
+                         if t.kind in (Kind.COMMENT, Kind.STRING) and "\n" in t.text]
+        if any(start < match.start() < end for start, end in protected):
+            continue
         batches.append(Batch(text[position:match.start()], position))
         position = match.end()
     batches.append(Batch(text[position:], position))
@@ -173,6 +184,9 @@ def split_statements(batch_text: str, tokens: list[Token] | None = None) -> list
             continue
         if token.kind is Kind.WORD and i + 1 < n and tokens[i + 1].text == ":":
             i += 2  # a GOTO label
+            continue
+        if token.text == "(":
+            i = _matching_paren(tokens, i) + 1  # RETURN (@x): an expression, nothing to check
             continue
         # Anything else (a half-typed word, an unsupported statement): skip to the next start.
         i = _statement_end(tokens, i, word)

@@ -1,10 +1,9 @@
 """Batches, statements and tokens: the layer that must work while the parser cannot.
 
-``split_batches`` cuts on ``GO`` lines like sqlcmd; ``split_statements`` finds
-the query-bearing statements of a batch without semicolons; ``tokenize`` is
-total. The tests pin down the behaviour on half-typed and tricky input,
-including the places where it deliberately follows sqlcmd rather than the
-parser (``GO`` on its own line inside a string or comment still separates).
+``split_batches`` cuts on ``GO`` lines like SSMS (not inside block comments or
+strings); ``split_statements`` finds the query-bearing statements of a batch
+without semicolons; ``tokenize`` is total. The tests pin down the behaviour on
+half-typed and tricky input.
 """
 
 from __future__ import annotations
@@ -64,15 +63,15 @@ def test_not_a_separator(text: str) -> None:
     assert batches(text) == [text]
 
 
-def test_go_on_its_own_line_inside_a_string_separates_like_sqlcmd() -> None:
-    """Documented behaviour: like sqlcmd/SSMS, the line rule wins over the string."""
+def test_go_on_its_own_line_inside_a_string_does_not_separate() -> None:
     text = "SELECT 'first\nGO\nsecond' AS s"
-    assert batches(text) == ["SELECT 'first\n", "\nsecond' AS s"]
+    assert batches(text) == [text]
 
 
-def test_go_on_its_own_line_inside_a_block_comment_separates_like_sqlcmd() -> None:
-    text = "/* notes\nGO\n*/ SELECT 1"
-    assert batches(text) == ["/* notes\n", "\n*/ SELECT 1"]
+def test_go_on_its_own_line_inside_a_block_comment_does_not_separate() -> None:
+    """Vista procedures keep commented-out test scripts, GO lines and all, in headers."""
+    text = "/* notes\nGO\n*/ SELECT 1\nGO\nSELECT 2"
+    assert batches(text) == ["/* notes\nGO\n*/ SELECT 1\n", "\nSELECT 2"]
 
 
 def test_batch_offsets_point_into_the_text() -> None:
