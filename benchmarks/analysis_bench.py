@@ -564,7 +564,7 @@ _DEFECTS: list[tuple[str, re.Pattern[str], object]] = [
      lambda m: "." + {"Description": "Descripton", "Phase": "Phse", "Amount": "Amont",
                       "Customer": "Custmer"}[m.group(1)]),
     ("misspelt object", re.compile(r"\b(JCJM|APVM|ARCM|GLAC)(?= \w+ WITH)"),
-     lambda m: {"JCJM": "JCJN", "APVM": "APVN", "ARCM": "ARCN", "GLAC": "GLCA"}[m.group(1)]),
+     lambda m: {"JCJM": "JCJN", "APVM": "APVN", "ARCM": "ACRM", "GLAC": "GLCA"}[m.group(1)]),
 ]
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import sqlglot
@@ -191,6 +192,13 @@ def _parser_safe(source: str, statement: Statement, batch_offset: int, base: int
         elif word == "DELETE" and index + 3 < len(tokens) and tokens[index + 1].upper == "FROM" \
                 and _second_from(tokens, index + 2):
             blank(index + 1, index + 1)  # DELETE FROM t FROM t x JOIN ...: the first FROM is noise
+        elif word == "CURRENT" and index + 2 < len(tokens) and tokens[index + 1].upper == "OF":
+            # WHERE CURRENT OF cursor: a positioned update; "1=1" in its place, same length.
+            blank(index, index + 2)
+            patched = patched if patched is not None else list(source)
+            patched[position:position + 3] = list("1=1")
+        elif word == "INSERT":
+            _unqualify_insert_columns(tokens, index, blank)
         elif word == "OUTPUT" and index > 0:
             end = _output_clause_end(tokens, index)
             blank(index, end)  # OUTPUT deleted.x INTO @t (...): rows out, not names in
@@ -200,12 +208,13 @@ def _parser_safe(source: str, statement: Statement, batch_offset: int, base: int
             patched = patched if patched is not None else list(source)
             patched[position + 1] = "v"
         elif token.text in ("<", ">", "!") and index + 1 < len(tokens) and (
-            tokens[index + 1].text == "=" and tokens[index + 1].start > token.end
+            tokens[index + 1].text in ("=", ">") and tokens[index + 1].start > token.end
+            and not (token.text == ">" and tokens[index + 1].text == ">")
         ):
             patched = patched if patched is not None else list(source)
             operator_at = batch_offset + tokens[index + 1].start - base
             patched[operator_at] = " "
-            patched[position + 1] = "="
+            patched[position + 1] = tokens[index + 1].text
     return "".join(patched) if patched is not None else source
 
 
@@ -221,6 +230,24 @@ def _close_paren(tokens: list[Token], index: int) -> int | None:
             if depth == 0:
                 return k
     return None
+
+
+def _unqualify_insert_columns(tokens: list[Token], index: int,
+                              blank: Callable[[int, int], None]) -> None:
+    """INSERT #t (h.EarnCode, ...): SQL Server ignores the qualifier; sqlglot rejects it."""
+    k = index + 1
+    while k < len(tokens) and tokens[k].text != "(" and tokens[k].upper not in (
+        "SELECT", "VALUES", "EXEC", "EXECUTE", "DEFAULT", "WITH"
+    ):
+        k += 1
+    close = _close_paren(tokens, k)
+    if close is None:
+        return
+    for m in range(k + 1, close - 1):
+        if tokens[m].is_name() and tokens[m + 1].text == "." and tokens[m + 2].is_name() and (
+            tokens[m - 1].text in ("(", ",")
+        ):
+            blank(m, m + 1)
 
 
 def _second_from(tokens: list[Token], index: int) -> bool:

@@ -162,7 +162,9 @@ def split_statements(batch_text: str, tokens: list[Token] | None = None) -> list
             continue
         if word in _QUERY_STARTS or word in ("DECLARE", "SET", "EXEC", "EXECUTE"):
             end = _statement_end(tokens, i, word)
-            if word == "INSERT" and end < n and tokens[end].upper in ("EXEC", "EXECUTE"):
+            if word == "INSERT" and end < n and tokens[end].upper in ("EXEC", "EXECUTE") and not any(
+                t.upper in ("SELECT", "VALUES", "DEFAULT") for t in tokens[i:end]
+            ):
                 # INSERT INTO #t EXEC proc: check the target here, the EXEC on its own.
                 statements.append(Statement(StatementKind.QUERY, token.start,
                                             tokens[end - 1].end, tokens[i:end],
