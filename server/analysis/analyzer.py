@@ -25,6 +25,7 @@ from vgpt2.server.analysis.rules import RULES
 from vgpt2.server.analysis.statements import (
     Statement,
     StatementKind,
+    matching_paren,
     split_batches,
     split_statements,
 )
@@ -221,15 +222,8 @@ def _parser_safe(source: str, statement: Statement, batch_offset: int, base: int
 def _close_paren(tokens: list[Token], index: int) -> int | None:
     if index >= len(tokens) or tokens[index].text != "(":
         return None
-    depth = 0
-    for k in range(index, len(tokens)):
-        if tokens[k].text == "(":
-            depth += 1
-        elif tokens[k].text == ")":
-            depth -= 1
-            if depth == 0:
-                return k
-    return None
+    close = matching_paren(tokens, index)
+    return close if close < len(tokens) else None
 
 
 def _unqualify_insert_columns(tokens: list[Token], index: int,

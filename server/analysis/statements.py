@@ -162,8 +162,9 @@ def split_statements(batch_text: str, tokens: list[Token] | None = None) -> list
             continue
         if word in _QUERY_STARTS or word in ("DECLARE", "SET", "EXEC", "EXECUTE"):
             end = _statement_end(tokens, i, word)
-            if word == "INSERT" and end < n and tokens[end].upper in ("EXEC", "EXECUTE") and not any(
-                t.upper in ("SELECT", "VALUES", "DEFAULT") for t in tokens[i:end]
+            bodiless = not any(t.upper in ("SELECT", "VALUES", "DEFAULT") for t in tokens[i:end])
+            if word == "INSERT" and end < n and tokens[end].upper in ("EXEC", "EXECUTE") and (
+                bodiless
             ):
                 # INSERT INTO #t EXEC proc: check the target here, the EXEC on its own.
                 statements.append(Statement(StatementKind.QUERY, token.start,
@@ -179,7 +180,7 @@ def split_statements(batch_text: str, tokens: list[Token] | None = None) -> list
             continue
         if token.kind is Kind.PUNCT and token.text == "(" and _starts_query(tokens, i + 1):
             # "RETURN (SELECT ...)" of an inline function, or a stray parenthesised query.
-            close = _matching_paren(tokens, i)
+            close = matching_paren(tokens, i)
             statements.append(Statement(StatementKind.QUERY, tokens[i + 1].start,
                                         tokens[close - 1].end, tokens[i + 1:close]))
             i = close + 1
@@ -188,7 +189,7 @@ def split_statements(batch_text: str, tokens: list[Token] | None = None) -> list
             i += 2  # a GOTO label
             continue
         if token.text == "(":
-            i = _matching_paren(tokens, i) + 1  # RETURN (@x): an expression, nothing to check
+            i = matching_paren(tokens, i) + 1  # RETURN (@x): an expression, nothing to check
             continue
         # Anything else (a half-typed word, an unsupported statement): skip to the next start.
         i = _statement_end(tokens, i, word)
@@ -267,7 +268,8 @@ def _starts_query(tokens: list[Token], i: int) -> bool:
     return i < len(tokens) and tokens[i].upper in ("SELECT", "WITH")
 
 
-def _matching_paren(tokens: list[Token], i: int) -> int:
+def matching_paren(tokens: list[Token], i: int) -> int:
+    """Index of the ``)`` closing the ``(`` at ``i``; ``len(tokens)`` when it never closes."""
     depth = 0
     for j in range(i, len(tokens)):
         if tokens[j].text == "(":
