@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import typer
-from vgpt2.server.cli import catalog_commands, check_commands
+from vgpt2.server.cli import catalog_commands, check_commands, server_commands
 
 app = typer.Typer(
     name="vgpt2",
@@ -13,6 +13,7 @@ app = typer.Typer(
 )
 app.add_typer(catalog_commands.app, name="catalog")
 check_commands.register(app)
+server_commands.register(app)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,47 @@
+"""``vgpt2 lsp`` and ``vgpt2 doctor``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated
+
+import typer
+from vgpt2.server.doctor import diagnose
+
+
+def register(app: typer.Typer) -> None:
+    app.command("lsp")(lsp)
+    app.command("doctor")(doctor)
+
+
+def lsp(
+    stdio: Annotated[bool, typer.Option("--stdio", help="Talk over stdin/stdout (the default; "
+                                        "accepted because VS Code's client appends it).")]
+    = False,
+    tcp: Annotated[bool, typer.Option("--tcp", help="Listen on TCP instead, for debugging.")]
+    = False,
+    host: Annotated[str, typer.Option(help="TCP host: loopback only.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.", min=1, max=65535)] = 2087,
+) -> None:
+    """Run the language server (diagnostics, completion, hover, quick fixes) for any editor."""
+    if tcp and host not in ("127.0.0.1", "localhost", "::1"):
+        typer.echo(f"error: --host {host} is not a loopback address; vgpt2 listens only on "
+                   "127.0.0.1, localhost or ::1", err=True)
+        raise typer.Exit(2)
+    from vgpt2.server.lsp.server import main
+
+    main(tcp=tcp, host=host, port=port)
+
+
+def doctor(
+    format: Annotated[str, typer.Option("--format", "-f", help="text or json")] = "text",
+) -> None:
+    """Show the settings vgpt2 resolves, the catalog it loads, and what to fix."""
+    report = diagnose()
+    if format == "json":
+        print(json.dumps(report.as_dict(), indent=2))
+    else:
+        sys.stdout.write(report.as_text() + "\n")
+    if not report.ok:
+        raise typer.Exit(1)
