@@ -29,7 +29,7 @@ from vgpt2.server.analysis.rules import RULES
 from vgpt2.server.analysis.signature import signature_help
 from vgpt2.server.analysis.star import expand_star
 from vgpt2.server.analysis.symbols import Symbol, document_symbols
-from vgpt2.server.config import ConfigError
+from vgpt2.server.config import ConfigError, Settings
 from vgpt2.server.doctor import diagnose
 from vgpt2.server.lsp.convert import to_offset, to_range
 from vgpt2.server.lsp.settings import ResolvedSettings, resolve
@@ -112,10 +112,8 @@ class VgptServer(LanguageServer):
         except ConfigError as error:
             self.window_show_message(types.ShowMessageParams(
                 type=types.MessageType.Error, message=f"vgpt2: {error}"))
-            if self.settings is None:
-                settings = resolve({}, None)
-            else:
-                settings = self.settings
+            # Keep what worked; with nothing yet, run on the defaults (the bundled sample).
+            settings = self.settings or ResolvedSettings(file=Settings())
         previous = self.settings
         self.settings = settings
         if previous is None or previous.file.catalog != settings.file.catalog \
