@@ -28,6 +28,7 @@ object) so the rules that build suggestions are exercised too.
 from __future__ import annotations
 
 import argparse
+import atexit
 import cProfile
 import io
 import json
@@ -842,6 +843,8 @@ def main() -> None:
     from vgpt2.server.analysis import analyze
 
     workdir = Path(tempfile.mkdtemp(prefix="vgpt2-analysis-bench-"))
+    if not args.keep:
+        atexit.register(shutil.rmtree, workdir, ignore_errors=True)
     catalog_path = workdir / "vista.vgpt2db"
     build_catalog([args.schema], catalog_path)
 
@@ -991,8 +994,6 @@ def main() -> None:
         print(profile_script(catalog, script))
     if args.keep:
         print(f"inputs kept in {workdir}")
-    else:
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":

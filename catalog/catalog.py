@@ -214,6 +214,7 @@ class Catalog:
                            (family, family))
         return frozenset(r[0] for r in rows)
 
+    @functools.lru_cache(maxsize=16384)  # noqa: B019 - the catalog lives as long as its cache
     def join_path(self, left: str, right: str) -> Relationship | None:
         """The widest join between two objects (the whole composite key), if one is known."""
         target = self.preferred_name(right)

@@ -9,6 +9,7 @@ never an exception.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 from collections.abc import Callable
@@ -25,8 +26,8 @@ from vgpt2.server.analysis.rules import RULES
 from vgpt2.server.analysis.statements import (
     Statement,
     StatementKind,
+    batch_ranges,
     matching_paren,
-    split_batches,
     split_statements,
 )
 from vgpt2.server.analysis.tokens import Kind, Token, tokenize
@@ -64,9 +65,12 @@ def analyze(text: str, catalog: Catalog, settings: RuleSettings | None = None) -
     settings = settings or RuleSettings()
     findings: list[Finding] = []
     session = Session()
-    for batch in split_batches(text):
-        findings.extend(_analyze_batch(text, batch.text, batch.offset, catalog, session))
-    findings = _suppress(text, findings)
+    tokens = tokenize(text, comments=True)  # once: batches, statements and suppressions share it
+    starts = [t.start for t in tokens]
+    for start, end in batch_ranges(text, tokens):
+        batch = tokens[bisect.bisect_left(starts, start):bisect.bisect_left(starts, end)]
+        findings.extend(_analyze_batch(text, batch, catalog, session))
+    findings = _suppress(text, findings, tokens)
     return sorted(
         (Finding(f.code, f.message, f.start, f.end, settings.severity_of(f.code), f.fixes,
                  f.related)
@@ -75,9 +79,10 @@ def analyze(text: str, catalog: Catalog, settings: RuleSettings | None = None) -
     )
 
 
-def _analyze_batch(full_text: str, text: str, offset: int, catalog: Catalog,
+def _analyze_batch(text: str, with_comments: list[Token], catalog: Catalog,
                    session: Session) -> list[Finding]:
-    with_comments = tokenize(text, comments=True)
+    """One GO batch; token offsets (and so every finding) count from the start of ``text``."""
+    offset = 0
     broken = next((t for t in with_comments if not t.terminated), None)
     tokens = [t for t in with_comments if t.kind is not Kind.COMMENT]
     if broken is not None:
@@ -98,8 +103,7 @@ def _analyze_batch(full_text: str, text: str, offset: int, catalog: Catalog,
                                     offset + statement.start, offset + statement.end,
                                     Severity.ERROR))
             continue
-        findings.extend(_analyze_statement(full_text, statement, text, offset, catalog,
-                                           session))
+        findings.extend(_analyze_statement(text, statement, text, offset, catalog, session))
     return findings
 
 
@@ -315,14 +319,14 @@ def _syntax_error(error: ParseError, source: str, base: int, statement: Statemen
     return Finding("VG000", message, start, end, Severity.ERROR)
 
 
-def _suppress(text: str, findings: list[Finding]) -> list[Finding]:
+def _suppress(text: str, findings: list[Finding], tokens: list[Token]) -> list[Finding]:
     """``-- vgpt2: disable=VG004`` silences its own line; ``disable-file`` the whole file."""
     if "vgpt2" not in text.lower():
         return findings
     index = LineIndex(text)
     per_line: dict[int, set[str]] = {}
     whole_file: set[str] = set()
-    comments = [t for t in tokenize(text, comments=True) if t.kind is Kind.COMMENT]
+    comments = [t for t in tokens if t.kind is Kind.COMMENT]
     for match in _SUPPRESS.finditer(text):
         if not any(c.start <= match.start() < c.end for c in comments):
             continue  # the marker inside a string literal is data, not a directive

@@ -26,25 +26,32 @@ class Batch:
 
 
 def split_batches(text: str) -> list[Batch]:
-    """Split on lines holding only ``GO`` (optionally a count or a comment), like SSMS.
+    """Split on lines holding only ``GO`` (optionally a count or a comment), like SSMS."""
+    return [Batch(text[start:end], start) for start, end in batch_ranges(text)]
+
+
+def batch_ranges(text: str, tokens: list[Token] | None = None) -> list[tuple[int, int]]:
+    """``(start, end)`` of each non-empty batch between ``GO`` lines.
 
     A ``GO`` line inside a block comment or a multi-line string does not split:
     Vista's own procedures keep commented-out test scripts, GO lines included,
-    in their headers, and SSMS deploys them whole.
+    in their headers, and SSMS deploys them whole. ``tokens`` (with comments)
+    saves tokenizing twice when the caller has them.
     """
-    batches = []
+    ranges = []
     position = 0
     protected: list[tuple[int, int]] | None = None
     for match in _GO.finditer(text):
         if protected is None:
-            protected = [(t.start, t.end) for t in tokenize(text, comments=True)
+            every = tokens if tokens is not None else tokenize(text, comments=True)
+            protected = [(t.start, t.end) for t in every
                          if t.kind in (Kind.COMMENT, Kind.STRING) and "\n" in t.text]
         if any(start < match.start() < end for start, end in protected):
             continue
-        batches.append(Batch(text[position:match.start()], position))
+        ranges.append((position, match.start()))
         position = match.end()
-    batches.append(Batch(text[position:], position))
-    return [b for b in batches if b.text.strip()]
+    ranges.append((position, len(text)))
+    return [(start, end) for start, end in ranges if text[start:end].strip()]
 
 
 class StatementKind(Enum):
