@@ -356,8 +356,8 @@ def create_server() -> VgptServer:
             return None
         path = _write_read_only(ls.settings.file.resolved_cache_dir() / "definitions",
                                 found.uri_name, found.content)
-        return types.Location(uri=path.as_uri(), range=types.Range(
-            start=types.Position(line=0, character=0), end=types.Position(line=0, character=0)))
+        line = types.Position(line=found.line, character=0)
+        return types.Location(uri=path.as_uri(), range=types.Range(start=line, end=line))
 
     @server.command(RELOAD_COMMAND)
     async def reload(ls: VgptServer, *args: Any) -> dict[str, Any]:
