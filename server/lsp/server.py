@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import stat
 from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata
@@ -21,7 +22,12 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from vgpt2.catalog.catalog import Catalog
 from vgpt2.server.analysis import Finding, LineIndex, RuleSettings, Severity, analyze
-from vgpt2.server.analysis.completion import Completion, CompletionOptions, complete
+from vgpt2.server.analysis.completion import (
+    Completion,
+    CompletionOptions,
+    complete_list,
+    prepare,
+)
 from vgpt2.server.analysis.definition import definition_at, render_object
 from vgpt2.server.analysis.fixing import choose_fixes
 from vgpt2.server.analysis.hover import hover
@@ -93,6 +99,12 @@ class VgptServer(LanguageServer):
 
     # -- settings and catalog ----------------------------------------------------------------
 
+    def snippet_support(self) -> bool:
+        document = self.client_capabilities.text_document
+        completion = document.completion if document else None
+        item = completion.completion_item if completion else None
+        return bool(item and item.snippet_support)
+
     def rule_settings(self) -> RuleSettings:
         return self.settings.file.rule_settings() if self.settings else RuleSettings()
 
@@ -136,6 +148,8 @@ class VgptServer(LanguageServer):
                 progress = False
         loop = asyncio.get_running_loop()
         status = await loop.run_in_executor(self.executor, self.holder.load, settings)
+        if self.holder.catalog is not None:  # build completion lists now, not on a keystroke
+            await loop.run_in_executor(self.executor, prepare, self.holder.catalog)
         if progress:
             self.work_done_progress.end(token, types.WorkDoneProgressEnd(message=status.message))
         if self.holder.error:
@@ -234,8 +248,8 @@ def create_server() -> VgptServer:
         options = params.initialization_options
         if isinstance(options, dict):
             ls.editor_settings = dict(options.get("vgpt2", options))
-        folder = (params.workspace_folders or [None])[0]
-        uri = folder.uri if folder else params.root_uri
+        folders = params.workspace_folders or []
+        uri = folders[0].uri if folders else params.root_uri
         ls.root = _uri_path(uri) if uri else None
 
     @server.feature(types.INITIALIZED)
@@ -288,9 +302,11 @@ def create_server() -> VgptServer:
         index = LineIndex(text)
         offset = to_offset(index, params.position)
         nolock = ls.settings.nolock_on_completion if ls.settings else True
-        items = complete(text, offset, catalog, CompletionOptions(nolock=nolock))
-        return types.CompletionList(is_incomplete=False,
-                                    items=[_completion_item(index, item) for item in items])
+        found = complete_list(text, offset, catalog, CompletionOptions(nolock=nolock))
+        snippets = ls.snippet_support()
+        return types.CompletionList(
+            is_incomplete=found.is_incomplete,
+            items=[_completion_item(index, item, snippets) for item in found.items])
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def on_hover(ls: VgptServer, params: types.HoverParams) -> types.Hover | None:
@@ -424,9 +440,12 @@ def _workspace_edit(index: LineIndex, uri: str, edits: list[Any]) -> types.Works
         for e in sorted(edits, key=lambda e: e.start)]})
 
 
-def _completion_item(index: LineIndex, item: Completion) -> types.CompletionItem:
+def _completion_item(index: LineIndex, item: Completion, snippets: bool) -> types.CompletionItem:
     documentation = (types.MarkupContent(kind=types.MarkupKind.Markdown, value=item.documentation)
                      if item.documentation else None)
+    insert_text, is_snippet = item.insert_text, item.is_snippet
+    if is_snippet and not snippets:
+        insert_text, is_snippet = _plain(insert_text), False
     return types.CompletionItem(
         label=item.label,
         kind=_COMPLETION_KIND.get(item.kind, types.CompletionItemKind.Text),
@@ -434,10 +453,18 @@ def _completion_item(index: LineIndex, item: Completion) -> types.CompletionItem
         documentation=documentation,
         sort_text=item.sort_text,
         filter_text=item.filter_text,
-        insert_text_format=(types.InsertTextFormat.Snippet if item.is_snippet
+        insert_text_format=(types.InsertTextFormat.Snippet if is_snippet
                             else types.InsertTextFormat.PlainText),
         text_edit=types.TextEdit(range=to_range(index, item.replace_start, item.replace_end),
-                                 new_text=item.insert_text))
+                                 new_text=insert_text))
+
+
+_PLACEHOLDER = re.compile(r"\$\{\d+:([^}]*)\}|\$\d+")
+
+
+def _plain(snippet: str) -> str:
+    """``APTH ${1:h} WITH (NOLOCK)`` -> ``APTH h WITH (NOLOCK)`` for clients without snippets."""
+    return _PLACEHOLDER.sub(lambda m: m.group(1) or "", snippet).replace("\\$", "$")
 
 
 def _symbol(index: LineIndex, symbol: Symbol) -> types.DocumentSymbol:

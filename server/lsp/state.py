@@ -110,7 +110,7 @@ class SourceWatcher:
 
     def stop(self) -> None:
         if self._observer is not None:
-            self._observer.stop()  # type: ignore[attr-defined]
+            self._observer.stop()
             self._observer = None
         with self._lock:
             if self._timer is not None:

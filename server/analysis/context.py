@@ -1,0 +1,1104 @@
+"""What the cursor wants: the completion context of half-typed T-SQL, read from tokens.
+
+The parser gives up on ``SELECT h. FROM APTH h``; this module does not. It finds
+the ``GO`` batch around the cursor with one cheap scan of the document (only
+comments, strings, quoted names and ``GO`` lines are visited), tokenizes that
+batch (or, in a very long batch, a window of a few statements around the
+cursor), cuts out the current statement and reads:
+
+- what kind of thing is being typed (an object after ``FROM``, a column of an
+  alias after ``h.``, a column in a ``WHERE`` clause, a join condition after
+  ``ON``, a keyword, or nothing at all inside a string or comment);
+- the prefix typed so far and where it starts, so the editor replaces it;
+- the table references of the cursor's query, including those written after
+  the cursor (``SELECT j.| FROM JCJM j``), the references of enclosing queries
+  (for correlated subqueries) and the statement's CTEs.
+
+Pure and total: any text and any offset give a context, never an exception.
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import functools
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from vgpt2.server.analysis.tokens import Kind, Token, tokenize
+
+__all__ = ["RESERVED_WORDS", "CompletionContext", "ContextKind", "RefKind", "TableRef",
+           "read_context"]
+
+
+class ContextKind(StrEnum):
+    OBJECT = "object"
+    """A table, view or function name (after FROM, JOIN, APPLY, INTO, UPDATE, MERGE,
+    USING) or a procedure name (after EXEC): see :attr:`CompletionContext.clause`."""
+    COLUMN_OF = "column_of"
+    """A column of :attr:`CompletionContext.qualifier` (after ``alias.`` or ``Table.``)."""
+    COLUMN = "column"
+    """An expression: the columns of the objects in scope (SELECT list, WHERE, ON ...)."""
+    JOIN_CONDITION = "join_condition"
+    """Right after ``ON``: the join condition of the object joined last."""
+    KEYWORD = "keyword"
+    """Statement start, after a complete table reference or expression, or anywhere else."""
+    NONE = "none"
+    """Inside a string, a comment or a number, or where a new name is being made up."""
+
+
+class RefKind(StrEnum):
+    OBJECT = "object"
+    """A name that should be in the catalog (a table, view or an unknown name)."""
+    CTE = "cte"
+    DERIVED = "derived"
+    """``(SELECT ...) alias`` or ``(VALUES ...) alias (a, b)``."""
+    FUNCTION = "function"
+    """A rowset function: ``dbo.vfX(...) alias``, ``STRING_SPLIT(...)``."""
+    VARIABLE = "variable"
+    """A table variable ``@t``."""
+    TEMP = "temp"
+    """A temporary table ``#t``."""
+
+
+@dataclass(frozen=True, slots=True)
+class TableRef:
+    """One table reference of a statement: ``APTH h`` in ``FROM APTH h WITH (NOLOCK)``."""
+
+    name: str
+    """The object name as written, without schema or quotes (a derived table: its alias)."""
+    alias: str | None
+    start: int
+    end: int
+    """Document offsets of the reference, from its name through its alias."""
+    schema: str | None = None
+    kind: RefKind = RefKind.OBJECT
+    clause: str = "FROM"
+    """The keyword that introduced it: FROM, JOIN, APPLY, UPDATE, MERGE, USING, DELETE, WITH."""
+    columns: tuple[str, ...] = ()
+    """For CTEs and derived tables: the column names their select lists yield."""
+    hinted: bool = False
+    """Carries a table hint: ``WITH (...)`` or the legacy ``(NOLOCK)``."""
+    star: tuple[str, ...] = ()
+    """For CTEs and derived tables: objects whose every column a ``*`` brings."""
+    outer: bool = False
+    """Belongs to an enclosing query (visible to a correlated subquery)."""
+
+    @property
+    def binding(self) -> str:
+        """The name the rest of the query uses for it: the alias, else the name."""
+        return self.alias or self.name
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return self.start, self.end
+
+
+@dataclass(frozen=True, slots=True)
+class CompletionContext:
+    kind: ContextKind
+    offset: int
+    prefix: str = ""
+    """The part of the name typed before the cursor (without an opening bracket)."""
+    prefix_start: int = 0
+    """Where the text to replace starts (at the bracket of ``[JC``)."""
+    replace_end: int = 0
+    """Where the text to replace ends: the end of the word under the cursor."""
+    quote: str = ""
+    """``[`` or ``"`` when the prefix opens a quoted name."""
+    qualifier: str | None = None
+    """COLUMN_OF: the alias or object before the dot. OBJECT: the schema (``dbo.``)."""
+    clause: str = ""
+    """The keyword that decides the context. OBJECT: FROM, JOIN, APPLY, INTO, UPDATE,
+    MERGE, USING, EXEC. COLUMN: SELECT, WHERE, ON, GROUP BY, ORDER BY, PARTITION BY,
+    HAVING, SET, VALUES ... KEYWORD: START (a statement begins), the clause the cursor
+    follows (FROM after a table reference, SELECT after a select item, WHERE after a
+    condition), the word to continue (LEFT, GROUP, UNION, INSERT, DELETE, WITH), HINT
+    (inside ``WITH (``), SUBQUERY (after ``EXISTS (``), OVER."""
+    read: bool = False
+    """The clause is FROM/JOIN/APPLY of a SELECT: what is read there carries WITH (NOLOCK)."""
+    tail: bool = False
+    """OBJECT: an alias, hint or argument already follows the name being typed."""
+    refs: tuple[TableRef, ...] = ()
+    """The references of the cursor's query (text order), then those of enclosing queries."""
+    ctes: tuple[TableRef, ...] = ()
+    last_joined: TableRef | None = None
+    """The last reference of the cursor's query before the cursor (the one ``ON`` is for)."""
+    previous: str = ""
+    """The token before the prefix (keywords upper-cased)."""
+    unbound_qualifiers: tuple[str, ...] = ()
+    """Qualifiers used in the statement (``h.`` of ``SELECT h.APRef FROM |``) that no
+    reference binds yet."""
+    statement_start: int = 0
+    statement_end: int = 0
+    aliases: frozenset[str] = field(default_factory=frozenset)
+    """Every alias, reference and CTE name of the statement, lower-cased (taken names)."""
+
+    @property
+    def own_refs(self) -> tuple[TableRef, ...]:
+        return tuple(r for r in self.refs if not r.outer)
+
+    def resolve(self, qualifier: str) -> TableRef | None:
+        """The reference a qualifier names: aliases first, then names; inner queries first."""
+        folded = qualifier.lower()
+        for outer in (False, True):
+            for ref in self.refs:
+                if ref.outer == outer and ref.alias and ref.alias.lower() == folded:
+                    return ref
+            for ref in self.refs:
+                if ref.outer == outer and ref.name.lower() == folded:
+                    return ref
+        for cte in self.ctes:
+            if cte.name.lower() == folded:
+                return cte
+        return None
+
+
+# -- document scan: batches, comments and strings ---------------------------------------------
+
+_SCAN = re.compile(
+    r"""
+    (?P<go>^[ \t]*GO(?:[ \t]+\d+)?[ \t]*(?:--[^\r\n]*)?\r?$)
+  | (?P<anchor>^[ \t]*(?:SELECT|INSERT|UPDATE|DELETE|MERGE|WITH|DECLARE|IF|WHILE|BEGIN
+      |EXEC|EXECUTE|CREATE|ALTER|RETURN|PRINT|SET)\b)
+  | (?P<line>--[^\n]*)
+  | (?P<block>/\*)
+  | (?P<string>'(?:[^']|'')*(?:'|\Z))
+  | (?P<quoted>\[(?:[^\]]|\]\])*(?:\]|\Z)|"(?:[^"]|"")*(?:"|\Z))
+    """,
+    re.IGNORECASE | re.MULTILINE | re.VERBOSE | re.DOTALL,
+)
+
+_CONTINUED = re.compile(r"(?:[(,=]|\b(?:THEN|ELSE|UNION|ALL|EXCEPT|INTERSECT|AND|OR|NOT|IN"
+                        r"|EXISTS|AS))\s*\Z", re.IGNORECASE)
+"""Text before an anchor line showing the line continues a statement."""
+
+_WINDOW_LIMIT = 6000
+"""A batch longer than this (characters) is read in a window of statements round the cursor."""
+
+
+@dataclass(slots=True)
+class _Scan:
+    batch_start: int
+    batch_end: int
+    protected: bool
+    """The cursor is inside a comment, a string or on a GO line."""
+    anchors: list[int]
+    """Offsets of lines of the batch whose first word is a statement keyword."""
+
+
+def _block_end(text: str, start: int) -> tuple[int, bool]:
+    """End of the (nesting) block comment opening at ``start``, and whether it closes."""
+    depth = 1
+    position = start + 2
+    while True:
+        close = text.find("*/", position)
+        if close < 0:
+            return len(text), False
+        opening = text.find("/*", position, close)
+        if opening >= 0:
+            depth += 1
+            position = opening + 2
+            continue
+        depth -= 1
+        position = close + 2
+        if depth == 0:
+            return position, True
+
+
+def _string_closed(text: str, start: int, end: int) -> bool:
+    if end < len(text):
+        return True
+    raw = text[start:end]
+    if len(raw) < 2 or not raw.endswith("'"):
+        return False
+    body = raw[1:]
+    return (len(body) - len(body.rstrip("'"))) % 2 == 1
+
+
+def _scan(text: str, offset: int) -> _Scan:
+    result = _Scan(0, len(text), False, [])
+    position = 0
+    search = _SCAN.search
+    while True:
+        match = search(text, position)
+        if match is None:
+            return result
+        group = match.lastgroup
+        start, end = match.start(), match.end()
+        if group == "go":
+            if start > offset:
+                result.batch_end = start
+                return result
+            if end < offset:
+                result.batch_start = end
+                result.anchors = []
+            else:
+                result.protected = True  # typing on a GO line
+                return result
+        elif group == "anchor":
+            result.anchors.append(start)
+        elif group == "line":
+            if start < offset <= end:
+                result.protected = True
+                return result
+        elif group == "block":
+            end, closed = _block_end(text, start)
+            if start < offset < end or (not closed and start < offset):
+                result.protected = True
+                return result
+        elif group == "string":
+            closed = _string_closed(text, start, end)
+            if start < offset < end or (not closed and start < offset):
+                result.protected = True
+                return result
+        position = max(end, start + 1)
+
+
+@functools.lru_cache(maxsize=16)
+def _lex(window: str) -> tuple[list[Token], list[int]]:
+    tokens = tokenize(window)
+    return tokens, [t.start for t in tokens]
+
+
+# -- vocabulary ---------------------------------------------------------------------------------
+
+RESERVED_WORDS = frozenset({
+    "ADD", "ALL", "ALTER", "AND", "ANY", "APPLY", "AS", "ASC", "BEGIN", "BETWEEN", "BREAK", "BY",
+    "CASE", "CLOSE", "COMMIT", "CONTINUE", "CREATE", "CROSS", "CURSOR", "DEALLOCATE", "DECLARE",
+    "DEFAULT", "DELETE", "DESC", "DISTINCT", "DROP", "ELSE", "END", "EXCEPT", "EXEC", "EXECUTE",
+    "EXISTS", "FETCH", "FOR", "FROM", "FULL", "GO", "GOTO", "GROUP", "HAVING", "IF", "IN",
+    "INNER", "INSERT", "INTERSECT", "INTO", "IS", "JOIN", "LEFT", "LIKE", "MERGE", "NOT", "NULL",
+    "ON", "OPEN", "OPTION", "OR", "ORDER", "OUTER", "OUTPUT", "PIVOT", "PRINT", "RAISERROR",
+    "RETURN", "RIGHT", "ROLLBACK", "SELECT", "SET", "TABLESAMPLE", "THEN", "THROW", "TOP",
+    "TRUNCATE", "UNION", "UNPIVOT", "UPDATE", "USE", "USING", "VALUES", "WAITFOR", "WHEN",
+    "WHERE", "WHILE", "WITH",
+})
+"""Words that end a table reference: never an alias without AS."""
+
+_STATEMENT_WORDS = frozenset({
+    "DECLARE", "IF", "WHILE", "BEGIN", "END", "ELSE", "RETURN", "PRINT", "RAISERROR", "THROW",
+    "CREATE", "ALTER", "DROP", "TRUNCATE", "OPEN", "FETCH", "CLOSE", "DEALLOCATE", "COMMIT",
+    "ROLLBACK", "SAVE", "USE", "GOTO", "WAITFOR", "BREAK", "CONTINUE", "GRANT", "REVOKE", "DENY",
+})
+"""Statement keywords that always start a new statement at depth 0 (outside CASE)."""
+
+_SET_OPERATORS = frozenset({"UNION", "EXCEPT", "INTERSECT"})
+_OPERATORS = frozenset({
+    "=", "<>", "!=", "<", ">", "<=", ">=", "!<", "!>", "+", "-", "*", "/", "%", "&", "|", "^",
+    "~", "+=", "-=", "*=", "/=",
+})
+_EXPRESSION_WORDS = frozenset({
+    "SELECT", "WHERE", "HAVING", "AND", "OR", "NOT", "WHEN", "THEN", "ELSE", "CASE", "BY",
+    "DISTINCT", "SET", "BETWEEN", "LIKE", "RETURN", "PRINT", "IN", "IF", "WHILE", "ALL", "ANY",
+    "SOME",
+})
+"""After these an expression (a column) is expected."""
+_CLAUSE_WORDS = frozenset({
+    "SELECT", "FROM", "WHERE", "GROUP", "ORDER", "HAVING", "ON", "SET", "JOIN", "APPLY", "INTO",
+    "VALUES", "UPDATE", "USING", "MERGE", "DELETE", "INSERT", "EXEC", "EXECUTE", "OUTPUT",
+    "DECLARE", "IF", "WHILE", "RETURN", "PRINT", "BY", "OPTION",
+})
+_OBJECT_CLAUSES = frozenset({"FROM", "JOIN", "APPLY", "USING", "INTO", "UPDATE", "MERGE"})
+_READ_CLAUSES = frozenset({"FROM", "JOIN", "APPLY"})
+_HINT_WORDS = frozenset({
+    "NOLOCK", "READUNCOMMITTED", "UPDLOCK", "HOLDLOCK", "ROWLOCK", "PAGLOCK", "TABLOCK",
+    "TABLOCKX", "XLOCK", "READPAST", "READCOMMITTED", "REPEATABLEREAD", "SERIALIZABLE",
+    "NOWAIT", "INDEX", "FORCESEEK", "FORCESCAN", "SNAPSHOT", "NOEXPAND",
+})
+
+
+def _is_name(token: Token) -> bool:
+    return token.kind is Kind.QUOTED or (
+        token.kind is Kind.WORD and token.upper not in RESERVED_WORDS)
+
+
+# -- statement structure ------------------------------------------------------------------------
+
+
+class _Statement:
+    """The tokens of one statement with their parenthesis structure."""
+
+    def __init__(self, tokens: list[Token], start: int, end: int) -> None:
+        self.tokens = tokens
+        self.start = start
+        self.end = end
+        self.close: dict[int, int] = {}
+        """Index of ``(`` -> index of its ``)`` (``end`` when it never closes)."""
+        self.open: dict[int, int] = {}
+        """Index of ``)`` -> index of its ``(`` (``start - 1`` when unmatched)."""
+        self.parent: list[int] = []
+        """Per token (from ``start``): index of the innermost enclosing ``(``, or -1."""
+        stack: list[int] = []
+        for i in range(start, end):
+            text = tokens[i].text
+            self.parent.append(stack[-1] if stack else -1)
+            if tokens[i].kind is not Kind.PUNCT:
+                continue
+            if text == "(":
+                stack.append(i)
+            elif text == ")":
+                if stack:
+                    opening = stack.pop()
+                    self.close[opening] = i
+                    self.open[i] = opening
+                else:
+                    self.open[i] = start - 1
+        for opening in stack:
+            self.close[opening] = end
+
+    def parent_of(self, i: int) -> int:
+        return self.parent[i - self.start] if self.start <= i < self.end else -1
+
+    def stack_at(self, i: int) -> list[int]:
+        """The ``(`` enclosing position ``i``, innermost last."""
+        chain: list[int] = []
+        j = i - 1
+        while j >= self.start:
+            token = self.tokens[j]
+            if token.text == ")" and token.kind is Kind.PUNCT:
+                j = self.open.get(j, self.start - 1) - 1
+                continue
+            if token.text == "(" and token.kind is Kind.PUNCT:
+                chain.append(j)
+            j -= 1
+        chain.reverse()
+        return chain
+
+    def is_subquery(self, opening: int) -> bool:
+        nxt = opening + 1
+        return nxt < self.end and self.tokens[nxt].upper in ("SELECT", "WITH")
+
+    def skip(self, i: int) -> int:
+        """The index after the group opening at ``i`` (``i + 1`` for any other token)."""
+        if self.tokens[i].text == "(" and self.tokens[i].kind is Kind.PUNCT:
+            return self.close.get(i, self.end) + 1
+        return i + 1
+
+
+def _statement_bounds(tokens: list[Token], position: int) -> tuple[int, int, bool]:
+    """(start, end) token indexes of the statement holding ``position``, and whether the
+    tokens close more parentheses than they open (a window that began too late)."""
+    n = len(tokens)
+    starts = [0]
+    depth = 0
+    negative = False
+    case = 0
+    first = tokens[0].upper if tokens else ""
+    body = ""
+    """WITH: the statement the CTEs are for (SELECT, INSERT, UPDATE, DELETE, MERGE)."""
+    fed = False
+    """INSERT: its SELECT / VALUES / EXEC has been read."""
+    seen_set = False
+    for j in range(1, n):
+        token = tokens[j]
+        text = token.text
+        if token.kind is Kind.PUNCT:
+            if text == "(":
+                depth += 1
+            elif text == ")":
+                depth -= 1
+                if depth < 0:
+                    depth = 0
+                    negative = True
+            elif text == ";" and depth == 0:
+                starts.append(j + 1)
+                first = tokens[j + 1].upper if j + 1 < n else ""
+                body, fed, seen_set, case = "", False, False, 0
+            continue
+        if depth or token.kind is not Kind.WORD or j == starts[-1]:
+            continue
+        word = token.upper
+        previous = tokens[j - 1].upper
+        if word == "CASE":
+            case += 1
+            continue
+        if word == "END" and case:
+            case -= 1
+            continue
+        if case or previous == "AS" or tokens[j - 1].text == ".":
+            continue  # x.Open, AS Close: a name, not a statement keyword
+        new = False
+        if word in _STATEMENT_WORDS:
+            new = True
+        elif word == "SELECT":
+            if previous in _SET_OPERATORS or previous == "ALL":
+                pass
+            elif first == "WITH" and not body:
+                body = "SELECT"
+            elif (first == "INSERT" or body == "INSERT") and not fed:
+                fed = True
+            else:
+                new = True
+        elif word in ("INSERT", "DELETE", "MERGE", "UPDATE"):
+            if previous in ("THEN", "FOR") or (word == "UPDATE" and j + 1 < n
+                                              and tokens[j + 1].text == "("):
+                pass
+            elif first == "WITH" and not body:
+                body = word
+            else:
+                new = True
+        elif word == "SET":
+            if previous == "UPDATE" or (not seen_set and (first == "UPDATE" or body == "UPDATE")):
+                seen_set = True
+            else:
+                new = True
+        elif word in ("EXEC", "EXECUTE"):
+            if (first == "INSERT" or body == "INSERT") and not fed:
+                fed = True
+            else:
+                new = True
+        elif word == "VALUES" and (first == "INSERT" or body == "INSERT"):
+            fed = True
+        elif word == "WITH":
+            new = (j + 2 < n and _is_name(tokens[j + 1])
+                   and (tokens[j + 2].upper == "AS" or tokens[j + 2].text == "("))
+        if new:
+            starts.append(j)
+            first, body, fed, seen_set, case = word, "", False, False, 0
+    index = bisect.bisect_right(starts, position) - 1
+    start = starts[max(index, 0)]
+    end = starts[index + 1] if index + 1 < len(starts) else n
+    if end > start and tokens[end - 1].text == ";":
+        end -= 1
+    return start, max(end, start), negative
+
+
+# -- reading references -------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Reader:
+    statement: _Statement
+    base: int
+    """Document offset of the window (token offsets are relative to it)."""
+    skip: int
+    """Index of the token being typed: it is not a reference yet."""
+
+    @property
+    def tokens(self) -> list[Token]:
+        return self.statement.tokens
+
+    def select_names(self, lo: int, hi: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The output column names of the query in tokens [lo, hi) (its first SELECT), and
+        the objects a ``*`` or ``t.*`` in its select list brings all columns of."""
+        st = self.statement
+        tokens = self.tokens
+        i = lo
+        while i < hi and tokens[i].upper != "SELECT":
+            i = st.skip(i)
+        if i >= hi:
+            return (), ()
+        i += 1
+        while i < hi and tokens[i].upper in ("DISTINCT", "ALL", "TOP", "PERCENT"):
+            if tokens[i].upper == "TOP":
+                i += 1
+                if i < hi:
+                    i = st.skip(i)
+                continue
+            i += 1
+        if i + 1 < hi and tokens[i].upper == "WITH" and tokens[i + 1].upper == "TIES":
+            i += 2
+        names: list[str] = []
+        stars: list[str | None] = []
+        """None for ``*``, the qualifier for ``t.*``."""
+        item: list[int] = []
+        while i <= hi:
+            token = tokens[i] if i < hi else None
+            if token is None or token.text == "," or token.upper in (
+                "FROM", "INTO", "WHERE", "GROUP", "ORDER", "HAVING", "UNION", "EXCEPT",
+                "INTERSECT", "OPTION", "FOR",
+            ) or token.text == ";":
+                if item and tokens[item[-1]].text == "*" and (
+                    len(item) == 1 or (len(item) == 3 and tokens[item[1]].text == ".")
+                ):
+                    stars.append(tokens[item[0]].value if len(item) == 3 else None)
+                else:
+                    name = self._item_name(item)
+                    if name:
+                        names.append(name)
+                if token is None or token.text != ",":
+                    break
+                item = []
+                i += 1
+                continue
+            item.append(i)
+            i = st.skip(i)
+        sources: list[str] = []
+        if stars:
+            inner = [r for r in self.refs(lo, hi) if r.kind is RefKind.OBJECT]
+            for star in stars:
+                sources += [r.name for r in inner if star is None
+                            or r.binding.lower() == star.lower()]
+        return tuple(dict.fromkeys(names)), tuple(dict.fromkeys(sources))
+
+    def _item_name(self, item: list[int]) -> str | None:
+        if not item:
+            return None
+        tokens = self.tokens
+        last = tokens[item[-1]]
+        if len(item) >= 2 and tokens[item[-2]].upper == "AS" and last.is_name():
+            return last.value
+        if len(item) >= 3 and tokens[item[0]].is_name() and tokens[item[1]].text == "=":
+            return tokens[item[0]].value
+        if last.kind is Kind.STRING and len(item) >= 2 and tokens[item[-2]].upper == "AS":
+            return last.text.strip("'")
+        if not _is_name(last):
+            return None
+        if len(item) == 1 or tokens[item[-2]].text == ".":
+            return last.value
+        before = tokens[item[-2]]
+        if before.text in ("(", ")") or before.is_name() or before.kind in (Kind.NUMBER,
+                                                                             Kind.STRING):
+            return last.value  # expr alias
+        return None
+
+    def column_list(self, opening: int) -> tuple[str, ...]:
+        """Names inside ``(a, b, c)`` at ``opening``."""
+        close = self.statement.close.get(opening, self.statement.end)
+        return tuple(t.value for t in self.tokens[opening + 1:close] if t.is_name())
+
+    def read_ref(self, i: int, hi: int, clause: str) -> tuple[TableRef | None, int]:
+        """The reference starting at token ``i``; returns it and the index after it."""
+        st = self.statement
+        tokens = self.tokens
+        if i >= hi or i == self.skip:
+            return None, i
+        token = tokens[i]
+        kind = RefKind.OBJECT
+        schema: str | None = None
+        columns: tuple[str, ...] = ()
+        star: tuple[str, ...] = ()
+        hinted = False
+        if token.text == "(" and token.kind is Kind.PUNCT:
+            close = st.close.get(i, st.end)
+            columns, star = self.select_names(i + 1, min(close, hi))
+            kind = RefKind.DERIVED
+            name = ""
+            first = token
+            j = close + 1
+            last = tokens[min(close, len(tokens) - 1)]
+        elif token.is_name() and (token.kind is Kind.QUOTED or token.upper not in RESERVED_WORDS):
+            parts = [token]
+            j = i + 1
+            while j + 1 < hi and tokens[j].text == ".":
+                if tokens[j + 1].text == ".":  # db..table
+                    j += 1
+                    continue
+                if j + 1 == self.skip:
+                    return None, j + 2  # dbo.AP| : the name is being typed
+                if not tokens[j + 1].is_name():
+                    break
+                parts.append(tokens[j + 1])
+                j += 2
+            if j < hi and tokens[j].text == ".":
+                return None, j + 1  # dbo. : the name is still to come
+            name = parts[-1].value
+            schema = parts[-2].value if len(parts) >= 2 else None
+            first = token
+            last = parts[-1]
+            if name.startswith("@"):
+                kind = RefKind.VARIABLE
+            elif name.startswith("#"):
+                kind = RefKind.TEMP
+            if j < hi and tokens[j].text == "(" and tokens[j].kind is Kind.PUNCT:
+                close = st.close.get(j, st.end)
+                inside = tokens[j + 1:close]
+                if inside and all(t.upper in _HINT_WORDS or t.text == "," for t in inside):
+                    hinted = True  # legacy APTH (NOLOCK)
+                else:
+                    kind = RefKind.FUNCTION
+                last = tokens[min(close, len(tokens) - 1)]
+                j = close + 1
+        else:
+            return None, i
+        alias: str | None = None
+        if j < hi and tokens[j].upper == "AS":
+            j += 1
+            if j < hi and tokens[j].is_name() and j != self.skip:
+                alias = tokens[j].value
+                last = tokens[j]
+                j += 1
+        elif j < hi and _is_name(tokens[j]) and j != self.skip and tokens[j].kind in (
+            Kind.WORD, Kind.QUOTED
+        ) and not tokens[j].text.startswith("@"):
+            alias = tokens[j].value
+            last = tokens[j]
+            j += 1
+        if j < hi and tokens[j].text == "(" and alias is not None:
+            listed = self.column_list(j)  # AS t (a, b) / (NOLOCK) after the alias
+            if listed and all(n.upper() in _HINT_WORDS for n in listed):
+                hinted = True
+            elif listed:
+                columns, star = listed, ()
+            j = st.skip(j)
+        if j + 1 < hi and tokens[j].upper == "WITH" and tokens[j + 1].text == "(":
+            hinted = True
+            j = st.skip(j + 1)
+        if kind is RefKind.DERIVED:
+            if alias is None:
+                return None, j
+            name = alias
+        ref = TableRef(name=name, alias=alias, start=self.base + first.start,
+                       end=self.base + last.end, schema=schema, kind=kind, clause=clause,
+                       columns=columns, hinted=hinted, star=star)
+        return ref, j
+
+    def refs(self, lo: int, hi: int) -> list[TableRef]:
+        """The references of the query level whose tokens are [lo, hi)."""
+        st = self.statement
+        tokens = self.tokens
+        found: list[TableRef] = []
+        in_from = False
+        i = lo
+        first = tokens[lo].upper if lo < hi else ""
+        while i < hi:
+            token = tokens[i]
+            word = token.upper
+            clause = ""
+            if word in ("FROM", "JOIN", "APPLY", "USING"):
+                clause = word
+                in_from = word != "USING"
+            elif token.text == "," and in_from:
+                clause = "FROM"
+            elif word == "UPDATE" and (i == lo or tokens[i - 1].upper in ("WITH", ")", ";")
+                                       or first == "WITH"):
+                clause = "UPDATE"
+            elif word == "MERGE":
+                clause = "MERGE"
+            elif word == "DELETE" and i + 1 < hi and tokens[i + 1].upper != "FROM":
+                clause = "DELETE"
+            elif word in ("WHERE", "GROUP", "ORDER", "HAVING", "SELECT", "SET", "UNION",
+                          "EXCEPT", "INTERSECT", "OPTION", "OUTPUT", "INTO", "VALUES", "FOR"):
+                in_from = False
+            if not clause:
+                i = st.skip(i)
+                continue
+            j = i + 1
+            if clause == "UPDATE" and j < hi and tokens[j].upper == "TOP":
+                j = st.skip(j + 1) if j + 1 < hi else j + 1
+            if clause == "MERGE" and j < hi and tokens[j].upper == "INTO":
+                j += 1
+            ref, after = self.read_ref(j, hi, clause)
+            if ref is not None:
+                found.append(ref)
+            i = max(after, i + 1)
+        # UPDATE h ... FROM APTH h / DELETE h FROM ...: the target names another reference.
+        bound = {r.alias.lower() for r in found if r.alias}
+        return [r for r in found if not (r.clause in ("UPDATE", "DELETE") and r.alias is None
+                                         and r.name.lower() in bound)]
+
+    def ctes(self, lo: int, hi: int) -> list[TableRef]:
+        """``WITH a AS (...), b (x, y) AS (...)`` at the start of the statement."""
+        st = self.statement
+        tokens = self.tokens
+        found: list[TableRef] = []
+        if lo >= hi or tokens[lo].upper != "WITH":
+            return found
+        i = lo + 1
+        while i < hi and tokens[i].is_name():
+            name = tokens[i]
+            i += 1
+            columns: tuple[str, ...] = ()
+            star: tuple[str, ...] = ()
+            if i < hi and tokens[i].text == "(":
+                columns = self.column_list(i)
+                i = st.skip(i)
+            if i < hi and tokens[i].upper == "AS":
+                i += 1
+            if i < hi and tokens[i].text == "(":
+                close = st.close.get(i, st.end)
+                if not columns:
+                    columns, star = self.select_names(i + 1, min(close, hi))
+                i = close + 1
+            found.append(TableRef(name=name.value, alias=None, start=self.base + name.start,
+                                  end=self.base + name.end, kind=RefKind.CTE, clause="WITH",
+                                  columns=columns, star=star))
+            if i < hi and tokens[i].text == ",":
+                i += 1
+                continue
+            break
+        return found
+
+
+# -- the context ----------------------------------------------------------------------------
+
+
+def read_context(text: str, offset: int) -> CompletionContext:
+    """The completion context at ``offset`` of ``text``. Never raises."""
+    offset = max(0, min(offset, len(text)))
+    try:
+        return _read(text, offset)
+    except Exception:  # pragma: no cover - a bug must not break the editor
+        import logging
+
+        logging.getLogger(__name__).exception("completion context failed at %d", offset)
+        return CompletionContext(ContextKind.NONE, offset, prefix_start=offset,
+                                 replace_end=offset)
+
+
+def _none(offset: int) -> CompletionContext:
+    return CompletionContext(ContextKind.NONE, offset, prefix_start=offset, replace_end=offset)
+
+
+def _window(text: str, offset: int, scan: _Scan, back: int, ahead: int) -> tuple[int, int]:
+    """The part of the batch to tokenize: ``back`` anchors before the cursor's line and
+    through the line of the ``ahead``-th anchor after it (all of a short batch)."""
+    start, end = scan.batch_start, scan.batch_end
+    if end - start <= _WINDOW_LIMIT:
+        return start, end
+    cursor_line = text.rfind("\n", 0, offset) + 1
+    split = bisect.bisect_right(scan.anchors, cursor_line)
+    if split >= back:
+        first = split - back
+        while first > 0 and _CONTINUED.search(text, max(0, scan.anchors[first] - 40),
+                                              scan.anchors[first]):
+            first -= 1  # THEN UPDATE / UNION ALL SELECT / ( SELECT: inside a statement
+        start = scan.anchors[first]
+    if len(scan.anchors) - split >= ahead:
+        line_end = text.find("\n", scan.anchors[split + ahead - 1])
+        end = min(end, line_end if line_end >= 0 else end)
+    return start, end
+
+
+def _read(text: str, offset: int) -> CompletionContext:
+    scan = _scan(text, offset)
+    if scan.protected:
+        return _none(offset)
+    back, ahead = 2, 2
+    for _ in range(6):
+        base, stop = _window(text, offset, scan, back, ahead)
+        window = text[base:stop]
+        tokens, starts = _lex(window)
+        local = offset - base
+        index = bisect.bisect_left(starts, local)  # first token starting at/after the cursor
+        if index and tokens[index - 1].end >= local:
+            at = tokens[index - 1]
+            if at.kind is Kind.QUOTED and at.start < local and _runs_past(at, local, window):
+                # "[JC" swallowed the rest of the text: read it as a plain word instead.
+                window = window[:at.start] + " " + window[at.start + 1:]
+                tokens, starts = _lex(window)
+                index = bisect.bisect_left(starts, local)
+                return _context(window, tokens, base, local, index, blanked=at.start,
+                                quote=at.text[0])
+        if (base == scan.batch_start and stop == scan.batch_end) or not tokens:
+            break
+        # A window cut inside the statement: widen it where it was cut.
+        _, end, negative = _statement_bounds(tokens, max(index - 1, 0))
+        widen_back = negative and base > scan.batch_start
+        widen_ahead = end >= len(tokens) and stop < scan.batch_end
+        if not (widen_back or widen_ahead):
+            break
+        back += 2 * widen_back
+        ahead += 2 * widen_ahead
+    return _context(window, tokens, base, local, index)
+
+
+def _runs_past(token: Token, local: int, window: str) -> bool:
+    """A quoted name that is not closed right after the identifier under the cursor."""
+    if not token.terminated:
+        return True
+    rest = window[local:token.end - 1]
+    return any(c.isspace() for c in rest) or any(c.isspace() for c in window[token.start:local])
+
+
+def _context(window: str, tokens: list[Token], base: int, local: int, index: int,
+             blanked: int = -1, quote: str = "") -> CompletionContext:
+    """``blanked``: where _read blanked out the opening quote of the name being typed."""
+    offset = base + local
+    prefix = ""
+    prefix_start = local
+    replace_end = local
+    p = index  # index of the token being typed (or of the first token after the cursor)
+    typing = False
+    quoted = False
+    if index and tokens[index - 1].start < local <= tokens[index - 1].end:
+        at = tokens[index - 1]
+        if at.kind is Kind.NUMBER:
+            return _none(offset)
+        if at.kind is Kind.WORD:
+            p, typing = index - 1, True
+            prefix = window[at.start:local]
+            prefix_start, replace_end = at.start, at.end
+            if blanked >= 0 and at.start == blanked + 1:
+                prefix_start, quoted = blanked, True  # the bracket blanked out by _read
+        elif at.kind is Kind.QUOTED and not (at.terminated and local == at.end):
+            if _runs_past(at, local, window):
+                return _none(offset)
+            p, typing, quoted = index - 1, True, True
+            quote = at.text[0]
+            prefix = window[at.start + 1:local]
+            prefix_start = at.start
+            replace_end = at.end if at.terminated else local
+    elif blanked >= 0 and blanked == local - 1:
+        prefix_start, quoted = blanked, True
+    if not quoted:
+        quote = ""
+    if prefix.startswith("@"):
+        return _none(offset)
+    if not tokens or (p == 0 and not typing and index == 0):
+        return CompletionContext(ContextKind.KEYWORD, offset, prefix, base + prefix_start,
+                                 base + replace_end, quote, clause="START",
+                                 statement_start=offset, statement_end=offset)
+    if not typing and tokens[p - 1].text == ";":
+        s = e = p  # right after a semicolon: a new statement
+    else:
+        s, e, _ = _statement_bounds(tokens, p if typing else p - 1)
+        e = max(e, p)
+    st = _Statement(tokens, s, e)
+    reader = _Reader(st, base, p if typing else -1)
+
+    # The qualifier chain before the prefix: h. / dbo.APTH. / dbo.
+    chain: list[str] = []
+    j = p
+    while j - 2 >= s and tokens[j - 1].text == "." and tokens[j - 2].is_name():
+        chain.insert(0, tokens[j - 2].value)
+        j -= 2
+    if not chain and j - 1 >= s and tokens[j - 1].text == ".":
+        return _none(offset)  # ").": nothing to complete
+    previous = tokens[j - 1] if j - 1 >= s else None
+    kind, clause = _decide(st, j, previous)
+    qualifier: str | None = None
+    if chain:
+        if kind is ContextKind.OBJECT:
+            qualifier = chain[-1]  # a schema (dbo.) or database.schema
+        else:
+            kind, qualifier = ContextKind.COLUMN_OF, chain[-1]
+    elif kind is ContextKind.COLUMN_OF and clause == "INSERT_COLUMNS":
+        qualifier = _insert_target(st, j)
+        if qualifier is None:
+            kind = ContextKind.NONE
+
+    # The query level holding the cursor, its set-operation segment, and enclosing levels.
+    stack = st.stack_at(j)
+    levels: list[tuple[int, int]] = []
+    anchors: list[int] = [j]
+    cte_body = False
+    for opening in reversed(stack):
+        if st.is_subquery(opening):
+            levels.append((opening + 1, st.close.get(opening, st.end)))
+            anchors.append(opening)
+            if st.parent_of(opening) == -1 and tokens[s].upper == "WITH" and (
+                opening > s and tokens[opening - 1].upper == "AS"
+            ):
+                cte_body = True  # a CTE body sees no reference of the query after it
+                break
+    if not cte_body:
+        levels.append((s, st.end))
+    refs: list[TableRef] = []
+    own_lo = s
+    for depth, (lo, hi) in enumerate(levels):
+        seg_lo, seg_hi = _segment(st, lo, hi, anchors[depth])
+        if depth == 0:
+            own_lo = seg_lo
+        found = reader.refs(seg_lo, seg_hi)
+        if depth:
+            found = [_outer(r) for r in found]
+        refs.extend(found)
+    ctes = reader.ctes(s, st.end)
+    cte_names = {c.name.lower(): c for c in ctes}
+    refs = [_as_cte(r, cte_names) for r in refs]
+    cursor = base + (tokens[j].start if j < len(tokens) else local)
+    own_before = [r for r in refs if not r.outer and r.start < cursor]
+    last_joined = own_before[-1] if own_before else None
+
+    read = False
+    if clause in _READ_CLAUSES:
+        level = stack[-1] if stack else -1
+        read = any(tokens[k].upper == "SELECT" and st.parent_of(k) == level
+                   for k in range(own_lo, j))
+    tail = False
+    after = p + 1 if typing else p
+    if after < st.end:
+        nxt = tokens[after]
+        tail = (_is_name(nxt) or nxt.upper in ("WITH", "AS") or nxt.text in ("(", ".")
+                or nxt.text.startswith("@"))
+    everywhere = list(refs)
+    for opening, close in st.close.items():
+        if st.is_subquery(opening):
+            everywhere.extend(reader.refs(opening + 1, close))
+    taken = ({r.binding.lower() for r in everywhere} | {r.name.lower() for r in everywhere}
+             | set(cte_names))
+    unbound = _unbound_qualifiers(st, s, st.end, taken, p if typing else -1)
+    return CompletionContext(
+        kind=kind, offset=offset, prefix=prefix, prefix_start=base + prefix_start,
+        replace_end=base + replace_end, quote=quote, qualifier=qualifier, clause=clause,
+        read=read, tail=tail, refs=tuple(refs), ctes=tuple(ctes), last_joined=last_joined,
+        previous=(previous.upper or previous.text) if previous else "",
+        unbound_qualifiers=unbound,
+        statement_start=base + tokens[s].start if s < len(tokens) else offset,
+        statement_end=base + tokens[st.end - 1].end if st.end > s else offset,
+        aliases=frozenset(taken))
+
+
+def _outer(ref: TableRef) -> TableRef:
+    return dataclasses.replace(ref, outer=True)
+
+
+def _as_cte(ref: TableRef, ctes: dict[str, TableRef]) -> TableRef:
+    cte = ctes.get(ref.name.lower())
+    if cte is None or ref.kind is not RefKind.OBJECT or ref.schema:
+        return ref
+    return dataclasses.replace(ref, kind=RefKind.CTE, columns=cte.columns, star=cte.star)
+
+
+def _segment(st: _Statement, lo: int, hi: int, anchor: int) -> tuple[int, int]:
+    """The part of a query level between UNION / EXCEPT / INTERSECT that holds ``anchor``."""
+    tokens = st.tokens
+    seg_lo, seg_hi = lo, hi
+    i = lo
+    while i < hi:
+        if tokens[i].upper in _SET_OPERATORS:
+            if i < anchor:
+                seg_lo = i + 1
+            else:
+                seg_hi = i
+                break
+        i = st.skip(i)
+    return seg_lo, seg_hi
+
+
+def _unbound_qualifiers(st: _Statement, lo: int, hi: int, taken: set[str],
+                        skip: int) -> tuple[str, ...]:
+    tokens = st.tokens
+    found: list[str] = []
+    for i in range(lo, min(hi, len(tokens)) - 1):
+        token = tokens[i]
+        if (tokens[i + 1].text == "." and token.kind is Kind.WORD and i != skip
+                and token.upper not in RESERVED_WORDS and token.value.lower() not in taken
+                and (i == lo or tokens[i - 1].text != ".")
+                and tokens[i - 1].upper not in _OBJECT_CLAUSES | {"EXEC", "EXECUTE"}
+                and token.value not in found and token.value.lower() != "dbo"):
+            found.append(token.value)
+    return tuple(found)
+
+
+def _insert_target(st: _Statement, j: int) -> str | None:
+    stack = st.stack_at(j)
+    if not stack:
+        return None
+    opening = stack[-1]
+    tokens = st.tokens
+    k = opening - 1
+    if k >= st.start and tokens[k].is_name():
+        return tokens[k].value
+    return None
+
+
+def _clause_before(st: _Statement, j: int) -> str:
+    """The nearest clause keyword before ``j`` at the cursor's level (or an enclosing
+    non-query group's level)."""
+    tokens = st.tokens
+    k = j - 1
+    while k >= st.start:
+        token = tokens[k]
+        if token.kind is Kind.PUNCT and token.text == ")":
+            k = st.open.get(k, st.start - 1) - 1
+            continue
+        if token.kind is Kind.PUNCT and token.text == "(":
+            before = tokens[k - 1].upper if k - 1 >= st.start else ""
+            if st.is_subquery(k):
+                return "SELECT"
+            if before == "WITH":
+                return "HINT"
+            if k - 2 >= st.start and before and tokens[k - 1].is_name() and (
+                tokens[k - 2].upper == "INTO" or (k - 4 >= st.start and tokens[k - 2].text == "."
+                                                  and tokens[k - 4].upper == "INTO")
+            ):
+                return "INSERT_COLUMNS"
+            k -= 1
+            continue
+        word = token.upper
+        if word in _CLAUSE_WORDS:
+            if word == "BY":
+                owner = tokens[k - 1].upper if k - 1 >= st.start else ""
+                return {"GROUP": "GROUP BY", "ORDER": "ORDER BY",
+                        "PARTITION": "PARTITION BY"}.get(owner, "BY")
+            if word in ("GROUP", "ORDER"):
+                return f"{word} BY"
+            return "EXEC" if word == "EXECUTE" else word
+        k -= 1
+    return "START"
+
+
+def _decide(st: _Statement, j: int, previous: Token | None) -> tuple[ContextKind, str]:
+    tokens = st.tokens
+    if previous is None:
+        return ContextKind.KEYWORD, "START"
+    text = previous.text
+    word = previous.upper
+    before = tokens[j - 2] if j - 2 >= st.start else None
+    before_word = before.upper if before else ""
+    if previous.kind is Kind.PUNCT and text == ";":
+        return ContextKind.KEYWORD, "START"
+    if j - 1 == st.start and word in ("ELSE", "BEGIN", "END"):
+        return ContextKind.KEYWORD, "START"
+    if word in ("FROM", "JOIN", "APPLY", "USING", "INTO", "MERGE"):
+        return ContextKind.OBJECT, word
+    if word == "UPDATE":
+        if before_word == "THEN":
+            return ContextKind.KEYWORD, "UPDATE"
+        return ContextKind.OBJECT, "UPDATE"
+    if word in ("EXEC", "EXECUTE"):
+        return ContextKind.OBJECT, "EXEC"
+    if text == "=" and before is not None and before.text.startswith("@") and (
+        j - 3 >= st.start and tokens[j - 3].upper in ("EXEC", "EXECUTE")
+    ):
+        return ContextKind.OBJECT, "EXEC"
+    if word == "ON":
+        return ContextKind.JOIN_CONDITION, "ON"
+    if word == "AS":
+        return ContextKind.NONE, "AS"
+    if word in ("DECLARE", "TOP", "CURSOR"):
+        return ContextKind.NONE, word
+    if word in ("GROUP", "ORDER", "PARTITION", "LEFT", "RIGHT", "FULL", "INNER", "CROSS",
+                "OUTER", "INSERT", "DELETE", "UNION", "BEGIN", "WITH"):
+        if word == "WITH" and (before is None or not (before.is_name() or before.text == ")")):
+            return ContextKind.NONE, "WITH"  # WITH <cte name>
+        return ContextKind.KEYWORD, word
+    if previous.kind is Kind.PUNCT and text == "(":
+        if before_word in ("EXISTS", "FROM", "JOIN", "APPLY", "AS", "UNION"):
+            return ContextKind.KEYWORD, "SUBQUERY"
+        if before_word == "WITH":
+            return ContextKind.KEYWORD, "HINT"
+        if before_word == "OVER":
+            return ContextKind.KEYWORD, "OVER"
+        clause = _clause_before(st, j)
+        if clause == "INSERT_COLUMNS":
+            return ContextKind.COLUMN_OF, clause
+        return _expression(clause)
+    if previous.kind is Kind.PUNCT and text == ",":
+        clause = _clause_before(st, j)
+        if clause in ("FROM", "JOIN", "APPLY", "ON"):
+            return ContextKind.OBJECT, "FROM"
+        if clause == "INSERT_COLUMNS":
+            return ContextKind.COLUMN_OF, clause
+        if clause in ("DECLARE", "HINT"):
+            return ContextKind.KEYWORD if clause == "HINT" else ContextKind.NONE, clause
+        return _expression(clause)
+    if text == "*" and previous.kind is Kind.PUNCT and (
+        before is None or before_word in ("SELECT", "DISTINCT") or before.text in (",", ".")
+        or before.kind is Kind.NUMBER
+    ):
+        return ContextKind.KEYWORD, _clause_before(st, j)  # SELECT * |
+    if word == "ALL" and before_word == "UNION":
+        return ContextKind.KEYWORD, "UNION"
+    if word in _EXPRESSION_WORDS or (previous.kind is Kind.PUNCT and text in _OPERATORS):
+        return _expression(_clause_before(st, j))
+    if previous.kind is Kind.NUMBER and before_word == "TOP":
+        return ContextKind.COLUMN, "SELECT"
+    if text == ")" and previous.kind is Kind.PUNCT:
+        opening = st.open.get(j - 1, st.start - 1)
+        if opening - 1 >= st.start and tokens[opening - 1].upper == "TOP":
+            return ContextKind.COLUMN, "SELECT"
+    clause = _clause_before(st, j)
+    return ContextKind.KEYWORD, clause
+
+
+def _expression(clause: str) -> tuple[ContextKind, str]:
+    if clause in ("DECLARE",):
+        return ContextKind.NONE, clause
+    if clause in ("HINT", "OPTION"):
+        return ContextKind.KEYWORD, clause
+    return ContextKind.COLUMN, clause
