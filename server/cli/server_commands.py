@@ -7,6 +7,7 @@ import sys
 from typing import Annotated
 
 import typer
+from vgpt2.server.cli.lsp_launch import launch
 from vgpt2.server.doctor import diagnose
 
 
@@ -25,13 +26,9 @@ def lsp(
     port: Annotated[int, typer.Option(help="TCP port.", min=1, max=65535)] = 2087,
 ) -> None:
     """Run the language server (diagnostics, completion, hover, quick fixes) for any editor."""
-    if tcp and host not in ("127.0.0.1", "localhost", "::1"):
-        typer.echo(f"error: --host {host} is not a loopback address; vgpt2 listens only on "
-                   "127.0.0.1, localhost or ::1", err=True)
-        raise typer.Exit(2)
-    from vgpt2.server.lsp.server import main
-
-    main(tcp=tcp, host=host, port=port)
+    status = launch(stdio=stdio, tcp=tcp, host=host, port=port)
+    if status:
+        raise typer.Exit(status)
 
 
 def doctor(

@@ -9,9 +9,11 @@ thread; a run superseded by a newer edit is dropped.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import re
 import stat
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata
 from pathlib import Path
@@ -137,7 +139,7 @@ class VgptServer(LanguageServer):
     async def reload_catalog(self) -> None:
         assert self.settings is not None
         settings = self.settings.file
-        token = f"vgpt2-catalog-{id(settings)}"
+        token = f"vgpt2-catalog-{uuid.uuid4()}"  # a token can be used for one progress only
         progress = self._progress_supported()
         if progress:
             try:
@@ -150,6 +152,10 @@ class VgptServer(LanguageServer):
         status = await loop.run_in_executor(self.executor, self.holder.load, settings)
         if self.holder.catalog is not None:  # build completion lists now, not on a keystroke
             await loop.run_in_executor(self.executor, prepare, self.holder.catalog)
+            # The catalog and its indexes live as long as the server: keep them out of the
+            # collector's full passes, which otherwise pause completions for ~40 ms.
+            gc.collect()
+            gc.freeze()
         if progress:
             self.work_done_progress.end(token, types.WorkDoneProgressEnd(message=status.message))
         if self.holder.error:
