@@ -36,13 +36,13 @@ from typing import Literal
 from vgpt2.catalog.catalog import Catalog
 from vgpt2.catalog.model import ObjectType, Parameter, Relationship, RelationshipKind
 from vgpt2.server.analysis.context import (
-    RESERVED_WORDS,
     CompletionContext,
     ContextKind,
     RefKind,
     TableRef,
     read_context,
 )
+from vgpt2.server.analysis.locate import RESERVED_WORDS
 
 __all__ = ["Completion", "CompletionKind", "CompletionList", "CompletionOptions", "complete",
            "complete_list", "prepare"]

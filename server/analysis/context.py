@@ -1,8 +1,9 @@
 """What the cursor wants: the completion context of half-typed T-SQL, read from tokens.
 
 The parser gives up on ``SELECT h. FROM APTH h``; this module does not. It finds
-the ``GO`` batch around the cursor with one cheap scan of the document (only
-comments, strings, quoted names and ``GO`` lines are visited), tokenizes that
+the ``GO`` batch around the cursor with one cheap scan of the document
+(:func:`locate.scan`: only comments, strings, quoted names and ``GO`` lines are
+visited), tokenizes that
 batch (or, in a very long batch, a window of a few statements around the
 cursor), cuts out the current statement and reads:
 
@@ -26,10 +27,10 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from vgpt2.server.analysis.locate import HINT_WORDS, RESERVED_WORDS, Scan, scan
 from vgpt2.server.analysis.tokens import Kind, Token, tokenize
 
-__all__ = ["RESERVED_WORDS", "CompletionContext", "ContextKind", "RefKind", "TableRef",
-           "read_context"]
+__all__ = ["CompletionContext", "ContextKind", "RefKind", "TableRef", "read_context"]
 
 
 class ContextKind(StrEnum):
@@ -155,20 +156,7 @@ class CompletionContext:
         return None
 
 
-# -- document scan: batches, comments and strings ---------------------------------------------
-
-_SCAN = re.compile(
-    r"""
-    (?P<go>^[ \t]*GO(?:[ \t]+\d+)?[ \t]*(?:--[^\r\n]*)?\r?$)
-  | (?P<anchor>^[ \t]*(?:SELECT|INSERT|UPDATE|DELETE|MERGE|WITH|DECLARE|IF|WHILE|BEGIN
-      |EXEC|EXECUTE|CREATE|ALTER|RETURN|PRINT|SET)\b)
-  | (?P<line>--[^\n]*)
-  | (?P<block>/\*)
-  | (?P<string>'(?:[^']|'')*(?:'|\Z))
-  | (?P<quoted>\[(?:[^\]]|\]\])*(?:\]|\Z)|"(?:[^"]|"")*(?:"|\Z))
-    """,
-    re.IGNORECASE | re.MULTILINE | re.VERBOSE | re.DOTALL,
-)
+# -- windows of long batches --------------------------------------------------------------------
 
 _CONTINUED = re.compile(r"(?:[(,=]|\b(?:THEN|ELSE|UNION|ALL|EXCEPT|INTERSECT|AND|OR|NOT|IN"
                         r"|EXISTS|AS))\s*\Z", re.IGNORECASE)
@@ -178,84 +166,6 @@ _WINDOW_LIMIT = 6000
 """A batch longer than this (characters) is read in a window of statements round the cursor."""
 
 
-@dataclass(slots=True)
-class _Scan:
-    batch_start: int
-    batch_end: int
-    protected: bool
-    """The cursor is inside a comment, a string or on a GO line."""
-    anchors: list[int]
-    """Offsets of lines of the batch whose first word is a statement keyword."""
-
-
-def _block_end(text: str, start: int) -> tuple[int, bool]:
-    """End of the (nesting) block comment opening at ``start``, and whether it closes."""
-    depth = 1
-    position = start + 2
-    while True:
-        close = text.find("*/", position)
-        if close < 0:
-            return len(text), False
-        opening = text.find("/*", position, close)
-        if opening >= 0:
-            depth += 1
-            position = opening + 2
-            continue
-        depth -= 1
-        position = close + 2
-        if depth == 0:
-            return position, True
-
-
-def _string_closed(text: str, start: int, end: int) -> bool:
-    if end < len(text):
-        return True
-    raw = text[start:end]
-    if len(raw) < 2 or not raw.endswith("'"):
-        return False
-    body = raw[1:]
-    return (len(body) - len(body.rstrip("'"))) % 2 == 1
-
-
-def _scan(text: str, offset: int) -> _Scan:
-    result = _Scan(0, len(text), False, [])
-    position = 0
-    search = _SCAN.search
-    while True:
-        match = search(text, position)
-        if match is None:
-            return result
-        group = match.lastgroup
-        start, end = match.start(), match.end()
-        if group == "go":
-            if start > offset:
-                result.batch_end = start
-                return result
-            if end < offset:
-                result.batch_start = end
-                result.anchors = []
-            else:
-                result.protected = True  # typing on a GO line
-                return result
-        elif group == "anchor":
-            result.anchors.append(start)
-        elif group == "line":
-            if start < offset <= end:
-                result.protected = True
-                return result
-        elif group == "block":
-            end, closed = _block_end(text, start)
-            if start < offset < end or (not closed and start < offset):
-                result.protected = True
-                return result
-        elif group == "string":
-            closed = _string_closed(text, start, end)
-            if start < offset < end or (not closed and start < offset):
-                result.protected = True
-                return result
-        position = max(end, start + 1)
-
-
 @functools.lru_cache(maxsize=16)
 def _lex(window: str) -> tuple[list[Token], list[int]]:
     tokens = tokenize(window)
@@ -263,19 +173,6 @@ def _lex(window: str) -> tuple[list[Token], list[int]]:
 
 
 # -- vocabulary ---------------------------------------------------------------------------------
-
-RESERVED_WORDS = frozenset({
-    "ADD", "ALL", "ALTER", "AND", "ANY", "APPLY", "AS", "ASC", "BEGIN", "BETWEEN", "BREAK", "BY",
-    "CASE", "CLOSE", "COMMIT", "CONTINUE", "CREATE", "CROSS", "CURSOR", "DEALLOCATE", "DECLARE",
-    "DEFAULT", "DELETE", "DESC", "DISTINCT", "DROP", "ELSE", "END", "EXCEPT", "EXEC", "EXECUTE",
-    "EXISTS", "FETCH", "FOR", "FROM", "FULL", "GO", "GOTO", "GROUP", "HAVING", "IF", "IN",
-    "INNER", "INSERT", "INTERSECT", "INTO", "IS", "JOIN", "LEFT", "LIKE", "MERGE", "NOT", "NULL",
-    "ON", "OPEN", "OPTION", "OR", "ORDER", "OUTER", "OUTPUT", "PIVOT", "PRINT", "RAISERROR",
-    "RETURN", "RIGHT", "ROLLBACK", "SELECT", "SET", "TABLESAMPLE", "THEN", "THROW", "TOP",
-    "TRUNCATE", "UNION", "UNPIVOT", "UPDATE", "USE", "USING", "VALUES", "WAITFOR", "WHEN",
-    "WHERE", "WHILE", "WITH",
-})
-"""Words that end a table reference: never an alias without AS."""
 
 _STATEMENT_WORDS = frozenset({
     "DECLARE", "IF", "WHILE", "BEGIN", "END", "ELSE", "RETURN", "PRINT", "RAISERROR", "THROW",
@@ -302,12 +199,6 @@ _CLAUSE_WORDS = frozenset({
 })
 _OBJECT_CLAUSES = frozenset({"FROM", "JOIN", "APPLY", "USING", "INTO", "UPDATE", "MERGE"})
 _READ_CLAUSES = frozenset({"FROM", "JOIN", "APPLY"})
-_HINT_WORDS = frozenset({
-    "NOLOCK", "READUNCOMMITTED", "UPDLOCK", "HOLDLOCK", "ROWLOCK", "PAGLOCK", "TABLOCK",
-    "TABLOCKX", "XLOCK", "READPAST", "READCOMMITTED", "REPEATABLEREAD", "SERIALIZABLE",
-    "NOWAIT", "INDEX", "FORCESEEK", "FORCESCAN", "SNAPSHOT", "NOEXPAND",
-})
-
 
 def _is_name(token: Token) -> bool:
     return token.kind is Kind.QUOTED or (
@@ -605,7 +496,7 @@ class _Reader:
             if j < hi and tokens[j].text == "(" and tokens[j].kind is Kind.PUNCT:
                 close = st.close.get(j, st.end)
                 inside = tokens[j + 1:close]
-                if inside and all(t.upper in _HINT_WORDS or t.text == "," for t in inside):
+                if inside and all(t.upper in HINT_WORDS or t.text == "," for t in inside):
                     hinted = True  # legacy APTH (NOLOCK)
                 else:
                     kind = RefKind.FUNCTION
@@ -628,7 +519,7 @@ class _Reader:
             j += 1
         if j < hi and tokens[j].text == "(" and alias is not None:
             listed = self.column_list(j)  # AS t (a, b) / (NOLOCK) after the alias
-            if listed and all(n.upper() in _HINT_WORDS for n in listed):
+            if listed and all(n.upper() in HINT_WORDS for n in listed):
                 hinted = True
             elif listed:
                 columns, star = listed, ()
@@ -742,33 +633,33 @@ def _none(offset: int) -> CompletionContext:
     return CompletionContext(ContextKind.NONE, offset, prefix_start=offset, replace_end=offset)
 
 
-def _window(text: str, offset: int, scan: _Scan, back: int, ahead: int) -> tuple[int, int]:
+def _window(text: str, offset: int, found: Scan, back: int, ahead: int) -> tuple[int, int]:
     """The part of the batch to tokenize: ``back`` anchors before the cursor's line and
     through the line of the ``ahead``-th anchor after it (all of a short batch)."""
-    start, end = scan.batch_start, scan.batch_end
+    start, end = found.batch_start, found.batch_end
     if end - start <= _WINDOW_LIMIT:
         return start, end
     cursor_line = text.rfind("\n", 0, offset) + 1
-    split = bisect.bisect_right(scan.anchors, cursor_line)
+    split = bisect.bisect_right(found.anchors, cursor_line)
     if split >= back:
         first = split - back
-        while first > 0 and _CONTINUED.search(text, max(0, scan.anchors[first] - 40),
-                                              scan.anchors[first]):
+        while first > 0 and _CONTINUED.search(text, max(0, found.anchors[first] - 40),
+                                              found.anchors[first]):
             first -= 1  # THEN UPDATE / UNION ALL SELECT / ( SELECT: inside a statement
-        start = scan.anchors[first]
-    if len(scan.anchors) - split >= ahead:
-        line_end = text.find("\n", scan.anchors[split + ahead - 1])
+        start = found.anchors[first]
+    if len(found.anchors) - split >= ahead:
+        line_end = text.find("\n", found.anchors[split + ahead - 1])
         end = min(end, line_end if line_end >= 0 else end)
     return start, end
 
 
 def _read(text: str, offset: int) -> CompletionContext:
-    scan = _scan(text, offset)
-    if scan.protected:
+    found = scan(text, offset, anchors_over=_WINDOW_LIMIT)
+    if found.protected:
         return _none(offset)
     back, ahead = 2, 2
     for _ in range(6):
-        base, stop = _window(text, offset, scan, back, ahead)
+        base, stop = _window(text, offset, found, back, ahead)
         window = text[base:stop]
         tokens, starts = _lex(window)
         local = offset - base
@@ -782,12 +673,12 @@ def _read(text: str, offset: int) -> CompletionContext:
                 index = bisect.bisect_left(starts, local)
                 return _context(window, tokens, base, local, index, blanked=at.start,
                                 quote=at.text[0])
-        if (base == scan.batch_start and stop == scan.batch_end) or not tokens:
+        if (base == found.batch_start and stop == found.batch_end) or not tokens:
             break
         # A window cut inside the statement: widen it where it was cut.
         _, end, negative = _statement_bounds(tokens, max(index - 1, 0))
-        widen_back = negative and base > scan.batch_start
-        widen_ahead = end >= len(tokens) and stop < scan.batch_end
+        widen_back = negative and base > found.batch_start
+        widen_ahead = end >= len(tokens) and stop < found.batch_end
         if not (widen_back or widen_ahead):
             break
         back += 2 * widen_back

@@ -2,8 +2,8 @@
 
 Everything here reads tokens, never a parse tree, so it answers while the
 statement is half typed. Only the batch around the cursor is tokenized: the
-batch boundaries are found with a scan for ``GO`` lines that skips comments
-and strings without tokenizing the rest of the file.
+batch boundaries come from :func:`locate.batch_at`, a scan for ``GO`` lines
+that skips comments and strings without tokenizing the rest of the file.
 
 The locating layer (:func:`context_at`, :func:`source_refs`, :func:`target_at`)
 is shared with signature help and go-to-definition.
@@ -13,15 +13,15 @@ from __future__ import annotations
 
 import bisect
 import functools
-import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
 from vgpt2.catalog.catalog import Catalog
 from vgpt2.catalog.model import CatalogObject, Column, ObjectType, RelationshipKind
-from vgpt2.server.analysis.statements import Batch, Statement, split_statements
+from vgpt2.server.analysis.locate import HINT_WORDS, RESERVED, batch_at
+from vgpt2.server.analysis.statements import Statement, split_statements
 from vgpt2.server.analysis.tokens import Kind, Token, tokenize
 
 __all__ = [
@@ -29,8 +29,6 @@ __all__ = [
     "Hover",
     "SourceRef",
     "Target",
-    "batch_at",
-    "batches",
     "context_at",
     "hover",
     "object_markdown",
@@ -39,103 +37,6 @@ __all__ = [
 ]
 
 MAX_RELATIONSHIPS = 12
-
-# -- batches -------------------------------------------------------------------------------
-
-_GO = re.compile(r"^[ \t]*GO(?:[ \t]+\d+)?[ \t]*(?:--[^\r\n]*)?\r?$",
-                 re.IGNORECASE | re.MULTILINE)
-"""A ``GO`` line, exactly as :func:`statements.split_batches` reads it."""
-
-_PROTECTED = re.compile(
-    r"""(?=[-/N'\["])(?:
-        --[^\n]*
-      | (?P<block>/\*)
-      | N?'(?:[^']|'')*(?:'|$)
-      | \[(?:[^\]]|\]\])*(?:\]|$)
-      | "(?:[^"]|"")*(?:"|$)
-    )""",
-    re.VERBOSE | re.DOTALL,
-)
-"""Comments, strings and quoted names: the tokens a ``GO`` line may hide inside."""
-
-_BLOCK = re.compile(r"/\*|\*/")
-
-
-def _multiline_spans(text: str) -> Iterator[tuple[int, int]]:
-    """Comments and strings spanning lines, in order, found lazily (no tokenizing)."""
-    position = 0
-    while True:
-        match = _PROTECTED.search(text, position)
-        if match is None:
-            return
-        end = _block_end(text, match.start()) if match.group("block") else match.end()
-        if "\n" in text[match.start():end]:
-            yield match.start(), end
-        position = max(end, match.start() + 1)
-
-
-def _block_end(text: str, start: int) -> int:
-    """T-SQL block comments nest (as in the tokenizer)."""
-    depth = 0
-    position = start
-    while True:
-        match = _BLOCK.search(text, position)
-        if match is None:
-            return len(text)
-        if match.group() == "/*":
-            depth += 1
-        else:
-            depth -= 1
-            if depth == 0:
-                return match.end()
-        position = match.end()
-
-
-def _go_lines(text: str) -> Iterator[re.Match[str]]:
-    """The ``GO`` lines that split, as ``split_batches`` decides, found lazily."""
-    spans = _multiline_spans(text)
-    span: tuple[int, int] | None = None
-    scanned = False
-    for match in _GO.finditer(text):
-        if not scanned:
-            span, scanned = next(spans, None), True
-        while span is not None and span[1] <= match.start():
-            span = next(spans, None)
-        if span is not None and span[0] < match.start() < span[1]:
-            continue
-        yield match
-
-
-@functools.lru_cache(maxsize=16)
-def batches(text: str) -> tuple[Batch, ...]:
-    """The batches of ``text``, the same as ``split_batches`` without tokenizing it all."""
-    found = []
-    position = 0
-    for match in _go_lines(text):
-        found.append(Batch(text[position:match.start()], position))
-        position = match.end()
-    found.append(Batch(text[position:], position))
-    return tuple(b for b in found if b.text.strip())
-
-
-def batch_at(text: str, offset: int) -> Batch | None:
-    """The batch holding ``offset`` (its end included: the cursor after the last character).
-
-    Reads the text only up to the end of that batch. None on a ``GO`` line or in a blank
-    stretch between two of them.
-    """
-    position = 0
-    end = len(text)
-    for match in _go_lines(text):
-        if offset <= match.start():
-            end = match.start()
-            break
-        position = match.end()
-    if offset < position:
-        return None
-    batch = Batch(text[position:end], position)
-    return batch if batch.text.strip() else None
-
 
 @dataclass(frozen=True, slots=True)
 class _Prepared:
@@ -218,38 +119,10 @@ def _statement_range(prepared: _Prepared, cursor: int) -> tuple[int, int]:
 # -- source references ---------------------------------------------------------------------
 
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-RESERVED = _words("""
-ADD ALL ALTER AND ANY AS ASC AUTHORIZATION BACKUP BEGIN BETWEEN BREAK BROWSE BULK BY CASCADE
-CASE CHECK CHECKPOINT CLOSE CLUSTERED COALESCE COLLATE COLUMN COMMIT COMPUTE CONSTRAINT
-CONTAINS CONTAINSTABLE CONTINUE CONVERT CREATE CROSS CURRENT CURRENT_DATE CURRENT_TIME
-CURRENT_TIMESTAMP CURRENT_USER CURSOR DATABASE DBCC DEALLOCATE DECLARE DEFAULT DELETE DENY DESC
-DISK DISTINCT DISTRIBUTED DOUBLE DROP DUMP ELSE END ERRLVL ESCAPE EXCEPT EXEC EXECUTE EXISTS
-EXIT EXTERNAL FETCH FILE FILLFACTOR FOR FOREIGN FREETEXT FREETEXTTABLE FROM FULL FUNCTION GOTO
-GRANT GROUP HAVING HOLDLOCK IDENTITY IDENTITY_INSERT IDENTITYCOL IF IN INDEX INNER INSERT
-INTERSECT INTO IS JOIN KEY KILL LEFT LIKE LINENO LOAD MERGE NATIONAL NOCHECK NONCLUSTERED NOT
-NULL NULLIF OF OFF OFFSETS ON OPEN OPENDATASOURCE OPENQUERY OPENROWSET OPENXML OPTION OR ORDER
-OUTER OVER PERCENT PIVOT PLAN PRECISION PRIMARY PRINT PROC PROCEDURE PUBLIC RAISERROR READ
-READTEXT RECONFIGURE REFERENCES REPLICATION RESTORE RESTRICT RETURN REVERT REVOKE RIGHT ROLLBACK
-ROWCOUNT ROWGUIDCOL RULE SAVE SCHEMA SECURITYAUDIT SELECT SESSION_USER SET SETUSER SHUTDOWN
-SOME STATISTICS SYSTEM_USER TABLE TABLESAMPLE TEXTSIZE THEN TO TOP TRAN TRANSACTION TRIGGER
-TRUNCATE TRY_CONVERT TSEQUAL UNION UNIQUE UNPIVOT UPDATE UPDATETEXT USE USER VALUES VARYING VIEW
-WAITFOR WHEN WHERE WHILE WITH WRITETEXT
-""")
-"""SQL Server's reserved keywords: never a name unless bracketed."""
-
-_NOT_ALIASES = RESERVED | _words(
-    "APPLY OUTPUT USING MATCHED THROW TRY CATCH RETURNS GO WINDOW OFFSET FETCH NOLOCK")
+_NOT_ALIASES = RESERVED | frozenset({
+    "APPLY", "OUTPUT", "USING", "MATCHED", "THROW", "TRY", "CATCH", "RETURNS", "GO", "WINDOW",
+    "OFFSET", "FETCH", "NOLOCK"})
 """Words that may follow a table reference and are not its alias."""
-
-_HINT_WORDS = _words(
-    "NOLOCK READUNCOMMITTED UPDLOCK HOLDLOCK XLOCK READPAST SERIALIZABLE REPEATABLEREAD "
-    "READCOMMITTED READCOMMITTEDLOCK SNAPSHOT TABLOCK TABLOCKX PAGLOCK ROWLOCK NOWAIT INDEX "
-    "FORCESEEK FORCESCAN NOEXPAND KEEPIDENTITY KEEPDEFAULTS IGNORE_CONSTRAINTS "
-    "IGNORE_TRIGGERS")
 
 RefKind = Literal["object", "function", "routine", "cte", "derived", "variable", "temp"]
 
@@ -359,7 +232,7 @@ def _source_refs(tokens: list[Token], low: int, high: int) -> _Refs:
     def hint_only(open_index: int) -> bool:
         close = close_of(open_index)
         inner = tokens[open_index + 1:close]
-        return bool(inner) and inner[0].upper in _HINT_WORDS
+        return bool(inner) and inner[0].upper in HINT_WORDS
 
     def skip_hints(j: int) -> int:
         while True:

@@ -12,12 +12,11 @@ from hypothesis import strategies as st
 from vgpt2.catalog.catalog import Catalog
 from vgpt2.server.analysis.hover import (
     Hover,
-    batch_at,
-    batches,
     context_at,
     hover,
     target_at,
 )
+from vgpt2.server.analysis.locate import batch_at, batches
 from vgpt2.server.analysis.statements import Batch, split_batches
 
 CLEAN = sorted((Path(__file__).parent / "corpus" / "clean").glob("*.sql"))

@@ -1,0 +1,233 @@
+"""Where the cursor is: the ``GO`` batch around an offset, and the words that are never names.
+
+Shared by the completion context, hover, signature help and go-to-definition.
+The batch is found without tokenizing the document: a scan for ``GO`` lines
+that skips comments, strings and quoted names exactly as
+:func:`statements.split_batches` does (a ``GO`` line inside a multi-line comment
+or string does not split; one inside a quoted name does), and reads the text
+only up to the end of the batch the cursor is in.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from vgpt2.server.analysis.statements import _GO, Batch  # the GO line split_batches reads
+
+__all__ = ["HINT_WORDS", "RESERVED", "RESERVED_WORDS", "Scan", "batch_at", "batches",
+           "go_lines", "scan"]
+
+# -- vocabulary ---------------------------------------------------------------------------------
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+RESERVED_WORDS = _words("""
+ADD ALL ALTER AND ANY APPLY AS ASC BEGIN BETWEEN BREAK BY CASE CLOSE COMMIT CONTINUE CREATE
+CROSS CURSOR DEALLOCATE DECLARE DEFAULT DELETE DESC DISTINCT DROP ELSE END EXCEPT EXEC EXECUTE
+EXISTS FETCH FOR FROM FULL GO GOTO GROUP HAVING IF IN INNER INSERT INTERSECT INTO IS JOIN LEFT
+LIKE MERGE NOT NULL ON OPEN OPTION OR ORDER OUTER OUTPUT PIVOT PRINT RAISERROR RETURN RIGHT
+ROLLBACK SELECT SET TABLESAMPLE THEN THROW TOP TRUNCATE UNION UNPIVOT UPDATE USE USING VALUES
+WAITFOR WHEN WHERE WHILE WITH
+""")
+"""Words that end a table reference in half-typed SQL: never an alias without AS (the
+completion context's and completion's notion of a keyword)."""
+
+RESERVED = (RESERVED_WORDS - _words("APPLY GO OUTPUT THROW USING")) | _words("""
+AUTHORIZATION BACKUP BROWSE BULK CASCADE CHECK CHECKPOINT CLUSTERED COALESCE COLLATE COLUMN
+COMPUTE CONSTRAINT CONTAINS CONTAINSTABLE CONVERT CURRENT CURRENT_DATE CURRENT_TIME
+CURRENT_TIMESTAMP CURRENT_USER DATABASE DBCC DENY DISK DISTRIBUTED DOUBLE DUMP ERRLVL ESCAPE EXIT
+EXTERNAL FILE FILLFACTOR FOREIGN FREETEXT FREETEXTTABLE FUNCTION GRANT HOLDLOCK IDENTITY
+IDENTITY_INSERT IDENTITYCOL INDEX KEY KILL LINENO LOAD NATIONAL NOCHECK NONCLUSTERED NULLIF OF
+OFF OFFSETS OPENDATASOURCE OPENQUERY OPENROWSET OPENXML OVER PERCENT PLAN PRECISION PRIMARY PROC
+PROCEDURE PUBLIC READ READTEXT RECONFIGURE REFERENCES REPLICATION RESTORE RESTRICT REVERT REVOKE
+ROWCOUNT ROWGUIDCOL RULE SAVE SCHEMA SECURITYAUDIT SESSION_USER SETUSER SHUTDOWN SOME STATISTICS
+SYSTEM_USER TABLE TEXTSIZE TO TRAN TRANSACTION TRIGGER TRY_CONVERT TSEQUAL UNIQUE UPDATETEXT USER
+VARYING VIEW WRITETEXT
+""")
+"""SQL Server's reserved keywords: never a name unless bracketed (hover, signature help).
+
+Every word of :data:`RESERVED_WORDS` but the five clause words SQL Server does not reserve
+(APPLY, GO, OUTPUT, THROW, USING), and the reserved words the forgiving completion reader
+still takes for names (``OPENQUERY(...) q``, ``SELECT CURRENT_TIMESTAMP``)."""
+
+HINT_WORDS = _words("""
+NOLOCK READUNCOMMITTED UPDLOCK HOLDLOCK XLOCK READPAST SERIALIZABLE REPEATABLEREAD READCOMMITTED
+READCOMMITTEDLOCK SNAPSHOT TABLOCK TABLOCKX PAGLOCK ROWLOCK NOWAIT INDEX FORCESEEK FORCESCAN
+NOEXPAND KEEPIDENTITY KEEPDEFAULTS IGNORE_CONSTRAINTS IGNORE_TRIGGERS
+""")
+"""Table hints: ``WITH (NOLOCK)`` or the legacy ``APTH (NOLOCK)``."""
+
+# -- batches ------------------------------------------------------------------------------------
+
+_SPAN = re.compile(
+    r"""(?=[-/'\["])(?:
+        (?P<line>--[^\n]*)
+      | (?P<block>/\*)
+      | (?P<string>'(?:[^']|'')*(?:'|\Z))
+      | (?P<quoted>\[(?:[^\]]|\]\])*(?:\]|\Z)|"(?:[^"]|"")*(?:"|\Z))
+    )""",
+    re.VERBOSE | re.DOTALL,
+)
+"""Comments, strings and quoted names, as the tokenizer reads them (``N'..'`` from its quote)."""
+
+_BLOCK = re.compile(r"/\*|\*/")
+
+
+def _block_end(text: str, start: int, limit: int) -> tuple[int, bool]:
+    """End of the block comment opening at ``start`` (they nest, as in the tokenizer), and
+    whether it closes before ``limit``."""
+    depth = 0
+    position = start
+    while True:
+        match = _BLOCK.search(text, position, limit)
+        if match is None:
+            return limit, False
+        if match.group() == "/*":
+            depth += 1
+        else:
+            depth -= 1
+            if depth == 0:
+                return match.end(), True
+        position = match.end()
+
+
+def _spans(text: str, position: int = 0,
+           limit: int | None = None) -> Iterator[tuple[str, int, int, bool]]:
+    """(kind, start, end, closed) of each comment, string and quoted name of
+    ``text[position:limit]`` read as a text of its own, in order, found lazily."""
+    limit = len(text) if limit is None else limit
+    search = _SPAN.search
+    while True:
+        match = search(text, position, limit)
+        if match is None:
+            return
+        kind = match.lastgroup or ""
+        start, end = match.start(), match.end()
+        closed = True
+        if kind == "block":
+            end, closed = _block_end(text, start, limit)
+        elif kind == "string" and end >= limit:
+            body = text[start + 1:end]  # closed only by an unpaired final quote
+            closed = body.endswith("'") and (len(body) - len(body.rstrip("'"))) % 2 == 1
+        yield kind, start, end, closed
+        position = max(end, start + 1)
+
+
+def _multiline_spans(text: str) -> Iterator[tuple[int, int]]:
+    """The comments and strings spanning lines: those a ``GO`` line cannot split."""
+    for kind, start, end, _ in _spans(text):
+        if kind != "quoted" and text.find("\n", start, end) >= 0:
+            yield start, end
+
+
+def go_lines(text: str) -> Iterator[re.Match[str]]:
+    """The ``GO`` lines that split, as ``split_batches`` decides, found lazily."""
+    spans = _multiline_spans(text)
+    span: tuple[int, int] | None = None
+    scanned = False
+    for match in _GO.finditer(text):
+        if not scanned:
+            span, scanned = next(spans, None), True
+        while span is not None and span[1] <= match.start():
+            span = next(spans, None)
+        if span is not None and span[0] < match.start() < span[1]:
+            continue
+        yield match
+
+
+@functools.lru_cache(maxsize=16)
+def batches(text: str) -> tuple[Batch, ...]:
+    """The batches of ``text``, the same as ``split_batches`` without tokenizing it all."""
+    found = []
+    position = 0
+    for match in go_lines(text):
+        found.append(Batch(text[position:match.start()], position))
+        position = match.end()
+    found.append(Batch(text[position:], position))
+    return tuple(b for b in found if b.text.strip())
+
+
+def batch_at(text: str, offset: int) -> Batch | None:
+    """The batch holding ``offset`` (its end included: the cursor after the last character).
+
+    Reads the text only up to the end of that batch. None on a ``GO`` line or in a blank
+    stretch between two of them.
+    """
+    position = 0
+    end = len(text)
+    for match in go_lines(text):
+        if offset <= match.start():
+            end = match.start()
+            break
+        position = match.end()
+    if offset < position:
+        return None
+    batch = Batch(text[position:end], position)
+    return batch if batch.text.strip() else None
+
+
+# -- the cursor's batch, for completion ---------------------------------------------------------
+
+_ANCHOR = re.compile(
+    r"^[ \t]*(?:SELECT|INSERT|UPDATE|DELETE|MERGE|WITH|DECLARE|IF|WHILE|BEGIN|EXEC|EXECUTE"
+    r"|CREATE|ALTER|RETURN|PRINT|SET)\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+@dataclass(slots=True)
+class Scan:
+    batch_start: int
+    batch_end: int
+    protected: bool
+    """The cursor is inside a comment, a string or on a ``GO`` line."""
+    anchors: list[int]
+    """Offsets of lines of the batch whose first word is a statement keyword (only filled
+    when asked for: see :func:`scan`)."""
+
+
+def scan(text: str, offset: int, anchors_over: int | None = None) -> Scan:
+    """The batch around ``offset`` and whether the cursor is where nothing is completed
+    (a comment, a string, a ``GO`` line, its start included). A batch longer than
+    ``anchors_over`` characters also gets its statement-keyword lines outside comments and
+    strings (:attr:`Scan.anchors`)."""
+    result = Scan(0, len(text), False, [])
+    for match in go_lines(text):
+        if match.start() > offset:
+            result.batch_end = match.start()
+            break
+        if match.end() < offset:
+            result.batch_start = match.end()
+        else:
+            result.protected = True
+            return result
+    start, end = result.batch_start, result.batch_end
+    anchors = anchors_over is not None and end - start > anchors_over
+    spans: list[tuple[int, int]] = []
+    for kind, s, e, closed in _spans(text, start, end):
+        if s >= offset and not anchors:
+            break
+        if kind == "line":
+            if s < offset <= e:
+                result.protected = True
+                return result
+        elif kind != "quoted" and (s < offset < e or (not closed and s < offset)):
+            result.protected = True
+            return result
+        spans.append((s, e))
+    if anchors:
+        index = 0
+        for match in _ANCHOR.finditer(text, start, end):
+            p = match.start()
+            while index < len(spans) and spans[index][1] <= p:
+                index += 1
+            if index < len(spans) and spans[index][0] <= p:
+                continue  # inside a comment, string or quoted name
+            result.anchors.append(p)
+    return result
