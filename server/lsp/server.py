@@ -150,12 +150,6 @@ class VgptServer(LanguageServer):
                 progress = False
         loop = asyncio.get_running_loop()
         status = await loop.run_in_executor(self.executor, self.holder.load, settings)
-        if self.holder.catalog is not None:  # build completion lists now, not on a keystroke
-            await loop.run_in_executor(self.executor, prepare, self.holder.catalog)
-            # The catalog and its indexes live as long as the server: keep them out of the
-            # collector's full passes, which otherwise pause completions for ~40 ms.
-            gc.collect()
-            gc.freeze()
         if progress:
             self.work_done_progress.end(token, types.WorkDoneProgressEnd(message=status.message))
         if self.holder.error:
@@ -165,7 +159,13 @@ class VgptServer(LanguageServer):
             "loaded": status.loaded, "objects": status.objects, "message": status.message})
         self.watcher.watch(settings.catalog)
         self.ready.set()
-        self.recheck_all()
+        self.recheck_all()  # first diagnostics before the warm-up below
+        if self.holder.catalog is not None:  # build completion lists now, not on a keystroke
+            await loop.run_in_executor(self.executor, prepare, self.holder.catalog)
+            # The catalog and its indexes live as long as the server: keep them out of the
+            # collector's full passes, which otherwise pause completions for ~40 ms.
+            gc.collect()
+            gc.freeze()
 
     def _progress_supported(self) -> bool:
         window = self.client_capabilities.window
