@@ -14,8 +14,7 @@ from vgpt2.catalog.catalog import Catalog
 from vgpt2.catalog.model import ImportResult
 from vgpt2.server.analysis.definition import HEADER, definition_at, render_object
 
-CLEAN = sorted((Path(__file__).parent / "corpus" / "clean").glob("*.sql"))
-TEXTS = {path.name: path.read_text(encoding="utf-8") for path in CLEAN}
+from .cursors import NAMES, cursors
 
 
 def metadata_only(catalog: Catalog, *names: str) -> Catalog:
@@ -127,13 +126,10 @@ def test_real_catalog_renders_a_metadata_export(real_catalog: Catalog) -> None:
 
 @settings(max_examples=200, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(name=st.sampled_from(sorted(TEXTS)), data=st.data())
+@given(name=NAMES, data=st.data())
 def test_any_offset_in_a_corpus_file(name: str, data: st.DataObject,
                                      sample_catalog: Catalog) -> None:
-    text = TEXTS[name]
-    cut = data.draw(st.integers(min_value=0, max_value=len(text)), label="cut")
-    for source in (text, text[:cut]):
-        offset = data.draw(st.integers(min_value=0, max_value=len(source)), label="offset")
+    for source, offset in cursors(name, data):
         found = definition_at(source, offset, sample_catalog)
         if found is not None:
             assert found.content.startswith(HEADER)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import statistics
 import time
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -19,8 +18,7 @@ from vgpt2.server.analysis.hover import (
 from vgpt2.server.analysis.locate import batch_at, batches
 from vgpt2.server.analysis.statements import Batch, split_batches
 
-CLEAN = sorted((Path(__file__).parent / "corpus" / "clean").glob("*.sql"))
-TEXTS = {path.name: path.read_text(encoding="utf-8") for path in CLEAN}
+from .cursors import NAMES, TEXTS, cursors
 
 
 def at(text: str, needle: str, shift: int = 0, occurrence: int = 0) -> int:
@@ -289,13 +287,10 @@ def test_hover_is_fast_on_the_real_catalog(real_catalog: Catalog) -> None:
 
 @settings(max_examples=300, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(name=st.sampled_from(sorted(TEXTS)), data=st.data())
+@given(name=NAMES, data=st.data())
 def test_any_offset_in_a_corpus_file(name: str, data: st.DataObject,
                                      sample_catalog: Catalog) -> None:
-    text = TEXTS[name]
-    cut = data.draw(st.integers(min_value=0, max_value=len(text)), label="cut")
-    for source in (text, text[:cut]):
-        offset = data.draw(st.integers(min_value=0, max_value=len(source)), label="offset")
+    for source, offset in cursors(name, data):
         result = hover(source, offset, sample_catalog)
         if result is not None:
             assert 0 <= result.start <= offset <= result.end <= len(source)

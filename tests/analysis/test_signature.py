@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from vgpt2.catalog.catalog import Catalog
 from vgpt2.server.analysis.signature import Signature, signature_help
 
-CLEAN = sorted((Path(__file__).parent / "corpus" / "clean").glob("*.sql"))
-TEXTS = {path.name: path.read_text(encoding="utf-8") for path in CLEAN}
+from .cursors import NAMES, cursors
 
 AP_TAX = ("brptAPTax @APCo bCompany, @BeginTaxCode bTaxCode, @EndTaxCode bTaxCode, "
           "@BeginMth bMonth, @EndMth bMonth")
@@ -122,13 +119,10 @@ def test_real_catalog_report_procedure(real_catalog: Catalog) -> None:
 
 @settings(max_examples=300, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(name=st.sampled_from(sorted(TEXTS)), data=st.data())
+@given(name=NAMES, data=st.data())
 def test_any_offset_in_a_corpus_file(name: str, data: st.DataObject,
                                      sample_catalog: Catalog) -> None:
-    text = TEXTS[name]
-    cut = data.draw(st.integers(min_value=0, max_value=len(text)), label="cut")
-    for source in (text, text[:cut]):
-        offset = data.draw(st.integers(min_value=0, max_value=len(source)), label="offset")
+    for source, offset in cursors(name, data):
         signature = signature_help(source, offset, sample_catalog)
         if signature is not None:
             assert 0 <= signature.active_parameter <= len(signature.parameters)

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from vgpt2.server.analysis.symbols import Symbol, document_symbols
 
-CLEAN = sorted((Path(__file__).parent / "corpus" / "clean").glob("*.sql"))
-TEXTS = {path.name: path.read_text(encoding="utf-8") for path in CLEAN}
+from .cursors import TEXTS
 
 SCRIPT = """\
 USE Viewpoint
