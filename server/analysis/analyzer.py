@@ -82,17 +82,16 @@ def analyze(text: str, catalog: Catalog, settings: RuleSettings | None = None) -
 def _analyze_batch(text: str, with_comments: list[Token], catalog: Catalog,
                    session: Session) -> list[Finding]:
     """One GO batch; token offsets (and so every finding) count from the start of ``text``."""
-    offset = 0
     broken = next((t for t in with_comments if not t.terminated), None)
     tokens = [t for t in with_comments if t.kind is not Kind.COMMENT]
     if broken is not None:
         what = {Kind.STRING: "string", Kind.QUOTED: "quoted name"}.get(broken.kind, "comment")
-        return [Finding("VG000", f"unterminated {what}", offset + broken.start,
-                        offset + min(broken.end, broken.start + 1), Severity.ERROR)]
+        return [Finding("VG000", f"unterminated {what}", broken.start,
+                        min(broken.end, broken.start + 1), Severity.ERROR)]
     too_deep = _too_deep(tokens)
     if too_deep is not None:
         return [Finding("VG000", f"parentheses nested deeper than {_MAX_DEPTH} levels",
-                        offset + too_deep.start, offset + too_deep.end, Severity.ERROR)]
+                        too_deep.start, too_deep.end, Severity.ERROR)]
     if _defines_routine(tokens):
         # A procedure cannot see the temp tables of the script around it, only its callers'.
         session = Session()
@@ -100,10 +99,10 @@ def _analyze_batch(text: str, with_comments: list[Token], catalog: Catalog,
     for statement in split_statements(text, tokens):
         if statement.kind is StatementKind.UNMATCHED:
             findings.append(Finding("VG000", "syntax error: ')' without a matching '('",
-                                    offset + statement.start, offset + statement.end,
+                                    statement.start, statement.end,
                                     Severity.ERROR))
             continue
-        findings.extend(_analyze_statement(text, statement, text, offset, catalog, session))
+        findings.extend(_analyze_statement(text, statement, catalog, session))
     return findings
 
 
@@ -127,30 +126,30 @@ def _too_deep(tokens: list[Token]) -> Token | None:
     return None
 
 
-def _analyze_statement(full_text: str, statement: Statement, batch_text: str,
-                       batch_offset: int, catalog: Catalog, session: Session) -> list[Finding]:
-    source = _parser_safe(statement.source(batch_text), statement, batch_offset,
-                          batch_offset + statement.start - len(statement.prefix))
-    base = batch_offset + statement.start - len(statement.prefix)
+def _analyze_statement(text: str, statement: Statement, catalog: Catalog,
+                       session: Session) -> list[Finding]:
+    # File offset of the parsed source's first character (earlier when a prefix is added).
+    base = statement.start - len(statement.prefix)
+    source = _parser_safe(statement.source(text), statement, base)
     try:
         tree = sqlglot.parse_one(source, read="tsql")
     except ParseError as error:
-        return [_syntax_error(error, source, base, statement, batch_offset)]
+        return [_syntax_error(error, source, base, statement)]
     except (TokenError, SqlglotError, RecursionError, ValueError) as error:
-        start = batch_offset + statement.start
+        start = statement.start
         return [Finding("VG000", f"cannot parse this statement: {error}", start,
                         start + 1, Severity.ERROR)]
     if tree is None or isinstance(tree, exp.Command):
         return []  # valid T-SQL that sqlglot does not model: nothing to check, nothing to flag
     if statement.kind is StatementKind.EXEC and not isinstance(tree, exp.Execute):
         return []
-    resolver = Resolver(catalog, session, base, statement.tokens, batch_offset)
+    resolver = Resolver(catalog, session, base, statement.tokens)
     try:
         model = resolver.statement(tree)
         _mark_file_offsets(tree, base)
         findings: list[Finding] = []
         for check in CHECKS:
-            findings.extend(check(model, catalog, full_text))
+            findings.extend(check(model, catalog, text))
     except RecursionError:
         return []
     except Exception:  # a tree shape the resolver does not know: no verdict beats a crash
@@ -159,7 +158,7 @@ def _analyze_statement(full_text: str, statement: Statement, batch_text: str,
     return findings
 
 
-def _parser_safe(source: str, statement: Statement, batch_offset: int, base: int) -> str:
+def _parser_safe(source: str, statement: Statement, base: int) -> str:
     """Rewrite what SQL Server reads and sqlglot does not, without moving any offset.
 
     ``@1099type`` (a variable starting with a digit) and ``< =`` (an operator
@@ -171,13 +170,13 @@ def _parser_safe(source: str, statement: Statement, batch_offset: int, base: int
     def blank(first: int, last: int) -> None:
         nonlocal patched
         patched = patched if patched is not None else list(source)
-        for k in range(batch_offset + tokens[first].start - base,
-                       batch_offset + tokens[last].end - base):
+        for k in range(tokens[first].start - base,
+                       tokens[last].end - base):
             if patched[k] not in "\r\n":
                 patched[k] = " "
 
     for index, token in enumerate(tokens):
-        position = batch_offset + token.start - base
+        position = token.start - base
         word = token.upper
         following = tokens[index + 1].text if index + 1 < len(tokens) else ""
         if word == "UPDATE" and following == "(":
@@ -217,7 +216,7 @@ def _parser_safe(source: str, statement: Statement, batch_offset: int, base: int
             and not (token.text == ">" and tokens[index + 1].text == ">")
         ):
             patched = patched if patched is not None else list(source)
-            operator_at = batch_offset + tokens[index + 1].start - base
+            operator_at = tokens[index + 1].start - base
             patched[operator_at] = " "
             patched[position + 1] = tokens[index + 1].text
     return "".join(patched) if patched is not None else source
@@ -292,8 +291,7 @@ def _mark_file_offsets(tree: exp.Expr, base: int) -> None:
             identifier.meta["file_start"] = base + identifier.meta["start"]
 
 
-def _syntax_error(error: ParseError, source: str, base: int, statement: Statement,
-                  batch_offset: int) -> Finding:
+def _syntax_error(error: ParseError, source: str, base: int, statement: Statement) -> Finding:
     detail = error.errors[0] if error.errors else {}
     description = str(detail.get("description") or error).split("\n")[0]
     description = description.split(" but got ")[0].split(". Line ")[0].rstrip(".")
@@ -302,11 +300,11 @@ def _syntax_error(error: ParseError, source: str, base: int, statement: Statemen
     line = int(detail.get("line") or 1) - 1
     column = int(detail.get("col") or 1)
     position = base + LineIndex(source).offset(line, max(column - 1, 0))
-    first, last = batch_offset + statement.start, batch_offset + statement.end
+    first, last = statement.start, statement.end
     start, end = max(position, first), max(position, first) + 1
     # sqlglot points at the last character of the offending token: underline the whole token.
     for token in statement.tokens:
-        token_start, token_end = batch_offset + token.start, batch_offset + token.end
+        token_start, token_end = token.start, token.end
         if token_start <= position < token_end:
             start, end = token_start, token_end
             break

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from vgpt2.server.analysis.statements import _GO, Batch  # the GO line split_batches reads
+from vgpt2.server.analysis.statements import GO_LINE, Batch
 
 __all__ = ["HINT_WORDS", "RESERVED", "RESERVED_WORDS", "Scan", "batch_at", "batches",
            "go_lines", "scan"]
@@ -131,7 +131,7 @@ def go_lines(text: str) -> Iterator[re.Match[str]]:
     spans = _multiline_spans(text)
     span: tuple[int, int] | None = None
     scanned = False
-    for match in _GO.finditer(text):
+    for match in GO_LINE.finditer(text):
         if not scanned:
             span, scanned = next(spans, None), True
         while span is not None and span[1] <= match.start():

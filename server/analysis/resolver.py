@@ -61,14 +61,12 @@ class Session:
 class Resolver:
     """Resolve one parsed statement. ``base`` maps parsed-text offsets to file offsets."""
 
-    def __init__(self, catalog: Catalog, session: Session, base: int, tokens: list[Token],
-                 token_base: int) -> None:
+    def __init__(self, catalog: Catalog, session: Session, base: int,
+                 tokens: list[Token]) -> None:
         self.catalog = catalog
         self.session = session
         self.base = base
         self.tokens = tokens
-        self.token_base = token_base
-        """File offset of the batch the tokens' offsets count from."""
         self.model = StatementModel()
         self._schemas: set[str] | None = None
 
@@ -106,13 +104,9 @@ class Resolver:
         return self.base + meta["start"], self.base + meta["end"] + 1
 
     def _tokens_from(self, offset: int) -> Iterator[Token]:
-        relative = offset - self.token_base
         for token in self.tokens:
-            if token.start >= relative:
+            if token.start >= offset:
                 yield token
-
-    def _file(self, token: Token) -> tuple[int, int]:
-        return self.token_base + token.start, self.token_base + token.end
 
     # -- sources -----------------------------------------------------------------------------
 
@@ -182,7 +176,7 @@ class Resolver:
             # Function names parse as plain strings: find the call in the tokens.
             for index, token in enumerate(self.tokens[:-1]):
                 if token.is_name() and token.value == name and self.tokens[index + 1].text == "(":
-                    start, end = self._file(token)
+                    start, end = (token.start, token.end)
                     if all(r[1] != start for r in self.model.routines):
                         span = (start, end)
                         break
@@ -216,7 +210,7 @@ class Resolver:
             elif token.text == ")":
                 depth -= 1
                 if depth == 0:
-                    return self._file(token)[0]
+                    return token.start
             elif depth == 0 and token.upper not in ("WITH",):
                 return None
         return None
@@ -489,10 +483,9 @@ class Resolver:
                       and _unquote(t.text) == literal.this]
         if not candidates:
             return None
-        relative = near - self.token_base
-        after = [t for t in candidates if t.start >= relative]
+        after = [t for t in candidates if t.start >= near]
         token = after[0] if after else candidates[-1]
-        return self._file(token)
+        return (token.start, token.end)
 
     def _condition_end(self, condition: exp.Expr) -> int:
         ends = [s[1] for i in condition.find_all(exp.Identifier) if (s := self._span(i))]
@@ -510,7 +503,7 @@ class Resolver:
                 depth -= 1
             elif depth == 0 and (token.upper in _CLAUSE_WORDS or token.text == ";"):
                 break
-            end = self._file(token)[1]
+            end = token.end
         return end
 
     # -- other statements --------------------------------------------------------------------

@@ -15,7 +15,7 @@ from enum import Enum
 
 from vgpt2.server.analysis.tokens import Kind, Token, tokenize
 
-_GO = re.compile(r"^[ \t]*GO(?:[ \t]+\d+)?[ \t]*(?:--[^\r\n]*)?\r?$",
+GO_LINE = re.compile(r"^[ \t]*GO(?:[ \t]+\d+)?[ \t]*(?:--[^\r\n]*)?\r?$",
                  re.IGNORECASE | re.MULTILINE)
 
 
@@ -41,7 +41,7 @@ def batch_ranges(text: str, tokens: list[Token] | None = None) -> list[tuple[int
     ranges = []
     position = 0
     protected: list[tuple[int, int]] | None = None
-    for match in _GO.finditer(text):
+    for match in GO_LINE.finditer(text):
         if protected is None:
             every = tokens if tokens is not None else tokenize(text, comments=True)
             protected = [(t.start, t.end) for t in every
