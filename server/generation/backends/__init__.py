@@ -1,0 +1,1 @@
+"""Model backends behind one small Protocol (:mod:`.base`): Ollama, OpenAI-compatible servers."""

@@ -1,0 +1,1 @@
+"""Versioned prompt data files (system prompt, user-prompt format)."""
