@@ -9,6 +9,7 @@ the same way.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -53,12 +54,23 @@ class Finding:
         return RULES[self.code].name
 
 
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+
+
 class LineIndex:
-    """Offsets <-> (line, column), both 0-based; columns count characters."""
+    """Offsets <-> (line, column), both 0-based; columns count characters.
+
+    Lines end at ``\\n``, ``\\r\\n`` or a lone ``\\r``: what SQL Server, sqlglot's
+    line numbers and LSP count, so a file saved with old Mac line endings gets the
+    same lines as its ``\\n`` twin.
+    """
 
     def __init__(self, text: str) -> None:
         self.text = text
         self._starts = [0]
+        if "\r" in text:
+            self._starts.extend(match.end() for match in _LINE_BREAK.finditer(text))
+            return
         position = text.find("\n")
         while position != -1:
             self._starts.append(position + 1)
@@ -80,5 +92,7 @@ class LineIndex:
 
     def line_text(self, line: int) -> str:
         start = self._starts[line]
-        end = self._starts[line + 1] - 1 if line + 1 < len(self._starts) else len(self.text)
-        return self.text[start:end]
+        if line + 1 >= len(self._starts):
+            return self.text[start:]
+        end = self._starts[line + 1]
+        return self.text[start:end - (2 if self.text.startswith("\r\n", end - 2) else 1)]

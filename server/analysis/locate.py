@@ -67,7 +67,7 @@ NOEXPAND KEEPIDENTITY KEEPDEFAULTS IGNORE_CONSTRAINTS IGNORE_TRIGGERS
 
 _SPAN = re.compile(
     r"""(?=[-/'\["])(?:
-        (?P<line>--[^\n]*)
+        (?P<line>--[^\r\n]*)
       | (?P<block>/\*)
       | (?P<string>'(?:[^']|'')*(?:'|\Z))
       | (?P<quoted>\[(?:[^\]]|\]\])*(?:\]|\Z)|"(?:[^"]|"")*(?:"|\Z))
@@ -122,7 +122,8 @@ def _spans(text: str, position: int = 0,
 def _multiline_spans(text: str) -> Iterator[tuple[int, int]]:
     """The comments and strings spanning lines: those a ``GO`` line cannot split."""
     for kind, start, end, _ in _spans(text):
-        if kind != "quoted" and text.find("\n", start, end) >= 0:
+        if kind != "quoted" and (text.find("\n", start, end) >= 0
+                                 or text.find("\r", start, end) >= 0):
             yield start, end
 
 
@@ -175,8 +176,8 @@ def batch_at(text: str, offset: int) -> Batch | None:
 # -- the cursor's batch, for completion ---------------------------------------------------------
 
 _ANCHOR = re.compile(
-    r"^[ \t]*(?:SELECT|INSERT|UPDATE|DELETE|MERGE|WITH|DECLARE|IF|WHILE|BEGIN|EXEC|EXECUTE"
-    r"|CREATE|ALTER|RETURN|PRINT|SET)\b",
+    r"(?:^|(?<=\r))[ \t]*(?:SELECT|INSERT|UPDATE|DELETE|MERGE|WITH|DECLARE|IF|WHILE|BEGIN"
+    r"|EXEC|EXECUTE|CREATE|ALTER|RETURN|PRINT|SET)\b",
     re.IGNORECASE | re.MULTILINE,
 )
 

@@ -15,8 +15,10 @@ from enum import Enum
 
 from vgpt2.server.analysis.tokens import Kind, Token, tokenize
 
-GO_LINE = re.compile(r"^[ \t]*GO(?:[ \t]+\d+)?[ \t]*(?:--[^\r\n]*)?\r?$",
-                 re.IGNORECASE | re.MULTILINE)
+GO_LINE = re.compile(r"(?:^|(?<=[\r\n]))[ \t]*GO(?:[ \t]+\d+)?[ \t]*(?:--[^\r\n]*)?"
+                     r"(?=\r|\n|\Z)", re.IGNORECASE)
+"""A line holding only ``GO``. Lines end at ``\\n``, ``\\r\\n`` or a lone ``\\r`` (old Mac
+files, and what LSP counts as a line break): Python's ``^``/``$`` know only ``\\n``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +47,8 @@ def batch_ranges(text: str, tokens: list[Token] | None = None) -> list[tuple[int
         if protected is None:
             every = tokens if tokens is not None else tokenize(text, comments=True)
             protected = [(t.start, t.end) for t in every
-                         if t.kind in (Kind.COMMENT, Kind.STRING) and "\n" in t.text]
+                         if t.kind in (Kind.COMMENT, Kind.STRING)
+                         and ("\n" in t.text or "\r" in t.text)]
         if any(start < match.start() < end for start, end in protected):
             continue
         ranges.append((position, match.start()))

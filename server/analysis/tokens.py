@@ -53,7 +53,7 @@ class Token:
 _PATTERN = re.compile(
     r"""
     (?P<ws>[\s\ufeff]+)
-  | (?P<line_comment>--[^\n]*)
+  | (?P<line_comment>--[^\r\n]*)
   | (?P<block_comment>/\*)
   | (?P<string>N?'(?:[^']|'')*(?:'|$))
   | (?P<bracket>\[(?:[^\]]|\]\])*(?:\]|$))
