@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import os
 import re
+import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Callable
@@ -32,7 +33,12 @@ version Debian ships and tests/neovim drives for real."""
 
 STATUS_NOTIFICATION = "vgpt2/catalogStatus"
 DOCS = "https://github.com/vgpt2/vgpt2/blob/main/docs/rules.md"
-TIMEOUT = 10.0
+TIMEOUT = 120.0
+"""A ceiling, not an expectation: every wait returns as soon as its event arrives, and on a
+busy machine (2 cores shared with other builds) a server can take tens of seconds to start.
+Reaching it means the event never came."""
+STOP_TIMEOUT = 60.0
+"""How long a server may take to shut down and exit before it is killed."""
 
 SERVER_ENV: dict[str, str] = {k: v for k, v in os.environ.items() if k != "VGPT2_CONFIG"}
 """The server's environment; tests/lsp/conftest.py points VGPT2_CACHE_DIR at a temp dir."""
@@ -136,6 +142,11 @@ class VgptClient(LanguageClient):
 
 
 async def wait_for(probe: Callable[[], Any], timeout: float, what: str) -> Any:
+    """``probe()``'s first truthy value, checked every 10 ms until ``timeout`` seconds pass.
+
+    ``timeout`` is only a ceiling (see :data:`TIMEOUT`); a value below it is raised to it, so
+    that no test depends on an idle machine."""
+    timeout = max(timeout, TIMEOUT)
     deadline = time.monotonic() + timeout
     while True:
         value = probe()
@@ -144,6 +155,29 @@ async def wait_for(probe: Callable[[], Any], timeout: float, what: str) -> Any:
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
         await asyncio.sleep(0.01)
+
+
+async def connect_tcp(client: VgptClient, host: str, port: int, server: subprocess.Popen[bytes],
+                      timeout: float = TIMEOUT) -> None:
+    """Connect ``client`` to a ``vgpt2 lsp --tcp`` process as soon as it accepts.
+
+    The client itself retries (no probe connection: the server serves one client), until the
+    port accepts, the server exits (its stderr is in the error) or ``timeout`` passes."""
+    ceiling = max(timeout, TIMEOUT)
+    deadline = time.monotonic() + ceiling
+    while True:
+        try:
+            await client.start_tcp(host, port)
+            return
+        except OSError as error:
+            if server.poll() is not None:
+                stderr = server.stderr.read().decode(errors="replace") if server.stderr else ""
+                raise AssertionError(f"the TCP server exited ({server.returncode}) before "
+                                     f"listening on {host}:{port}:\n{stderr}") from error
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the TCP server never listened on {host}:{port} "
+                                     f"within {ceiling:.0f} s") from error
+            await asyncio.sleep(0.1)
 
 
 def _publish(client: VgptClient, params: types.PublishDiagnosticsParams) -> None:
@@ -221,11 +255,11 @@ async def running(profile: str, workspace: Path, options: dict[str, Any] | None 
         yield client
     finally:
         try:
-            await asyncio.wait_for(client.shutdown_session(), 5)
+            await asyncio.wait_for(client.shutdown_session(), STOP_TIMEOUT)
         except Exception:  # a wedged server must not hang the suite
             if client._server is not None and client._server.returncode is None:
                 client._server.kill()
-        await asyncio.wait_for(client.stop(), 5)
+        await asyncio.wait_for(client.stop(), STOP_TIMEOUT)
 
 
 # -- text -----------------------------------------------------------------------------------

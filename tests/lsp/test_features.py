@@ -21,6 +21,7 @@ from tests.lsp.helpers import (
     DOCS,
     PROFILES,
     SERVER_ENV,
+    TIMEOUT,
     VgptClient,
     apply_edits,
     at,
@@ -209,7 +210,7 @@ async def test_close_clears_diagnostics(client: VgptClient) -> None:
     count = len(client.published)
     client.close(uri)
     cleared = await wait_for(lambda: [p for _, p in client.published[count:] if p.uri == uri],
-                             5, "diagnostics cleared on close")
+                             TIMEOUT, "diagnostics cleared on close")
     assert list(cleared[-1].diagnostics) == []
 
 

@@ -7,7 +7,6 @@ on disk is rebuilt; a broken config never takes the server down.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import socket
 import subprocess
@@ -22,10 +21,12 @@ from tests.catalog.test_metadata_import import ap_export, column
 from tests.lsp.helpers import (
     PROFILES,
     SERVER_ENV,
+    STOP_TIMEOUT,
     TIMEOUT,
     VgptClient,
     at,
     codes,
+    connect_tcp,
     end_of,
     initialize,
     items_of,
@@ -79,6 +80,7 @@ async def test_rule_settings_apply_without_restart(profile: str, tmp_path: Path)
 
 
 async def test_diagnostics_delay_setting(tmp_path: Path) -> None:
+    """Only lower bounds: a busy machine can make a publication late, never early."""
     async with running("neovim", tmp_path, {"diagnosticsDelayMs": 400}) as client:
         uri, _ = await _open(client, tmp_path, "delay", "SELECT h.APRef FROM APTH h\n")
         sent = time.monotonic()
@@ -87,13 +89,13 @@ async def test_diagnostics_delay_setting(tmp_path: Path) -> None:
         published = next(t for t, p in client.published if p.version == version)
         assert published - sent >= 0.39, "published before the debounce delay"
 
-        client.configure({"diagnosticsDelayMs": 0}, push=True)
-        await asyncio.sleep(0.2)
+        mark = client.configure({"diagnosticsDelayMs": 1500}, push=True)
+        await client.next_diagnostics(uri, mark)  # the new settings are in use
         sent = time.monotonic()
         version = client.replace(uri, "SELECT h.APRef FROM APTH h\n")
         assert codes(await client.wait_diagnostics(uri, version)) == ["VG004"]
         published = next(t for t, p in client.published if p.version == version)
-        assert published - sent < 0.35, "the new delay was not applied"
+        assert published - sent >= 1.49, "the new delay was not applied"
 
 
 @pytest.mark.parametrize("profile", ["visual_studio_code", "neovim"])
@@ -155,9 +157,9 @@ async def test_catalog_from_an_export_folder_is_rebuilt_when_it_changes(
         (export / "columns.json").write_text(
             json.dumps(_columns(["APCo", "Mth", "APTrans", "APRef"]), indent=1),
             encoding="utf-8")
-        status = await client.wait_status(2, timeout=20)
+        status = await client.wait_status(2)
         assert status["loaded"] is True, status
-        found = await client.next_diagnostics(uri, mark, timeout=20)
+        found = await client.next_diagnostics(uri, mark)
         assert codes(found) == ["VG001", "VG002"]
         assert next(d for d in found if d.code == "VG002").range == span(text, "Vendor")
 
@@ -176,10 +178,10 @@ async def test_a_failed_rebuild_keeps_the_last_good_catalog(tmp_path: Path) -> N
         assert found == []
         (export / "columns.json").write_text("[{\"ObjectName\": ", encoding="utf-8")
         (export / "objects.json").write_text("not json", encoding="utf-8")
-        status = await client.wait_status(2, timeout=20)
+        status = await client.wait_status(2)
         assert status["loaded"] is True, "the previous catalog stays in use"
         assert "last rebuild failed" in status["message"]
-        await wait_for(lambda: client.messages, 5, "a message about the failed rebuild")
+        await wait_for(lambda: client.messages, TIMEOUT, "a message about the failed rebuild")
         assert client.messages[-1].type == types.MessageType.Warning
         version = client.replace(uri, "SELECT t.Vendor, t.Nope FROM APTH t WITH (NOLOCK)\n")
         assert codes(await client.wait_diagnostics(uri, version)) == ["VG002"]
@@ -201,7 +203,7 @@ async def test_a_cut_completion_list_says_it_is_incomplete(vista_schema: Path,
                                                            tmp_path: Path) -> None:
     options = {"catalog": [str(vista_schema)], "diagnosticsDelayMs": 0}
     async with running("visual_studio_code", tmp_path, options, configuration=options) as client:
-        assert (await client.wait_status(timeout=30))["objects"] > 3000
+        assert (await client.wait_status())["objects"] > 3000
         text = "SELECT *\nFROM "
         uri, _ = await _open(client, tmp_path, "real", text)
         result = await client.text_document_completion_async(types.CompletionParams(
@@ -307,15 +309,7 @@ async def test_tcp_transport(tmp_path: Path) -> None:
                               stderr=subprocess.PIPE)
     client = make_client()
     try:
-        deadline = time.monotonic() + TIMEOUT
-        while True:
-            try:
-                await client.start_tcp("127.0.0.1", port)
-                break
-            except OSError:
-                assert server.poll() is None, server.stderr.read().decode()  # type: ignore[union-attr]
-                assert time.monotonic() < deadline, "the TCP server never listened"
-                await asyncio.sleep(0.1)
+        await connect_tcp(client, "127.0.0.1", port, server)
         await initialize(client, "visual_studio_code", tmp_path, {"diagnosticsDelayMs": 0})
         assert (await client.wait_status())["loaded"] is True
         _, found = await _open(client, tmp_path, "tcp", "SELECT h.APRef FROM APTH h\n")
@@ -325,7 +319,7 @@ async def test_tcp_transport(tmp_path: Path) -> None:
     finally:
         await client.stop()
         try:
-            server.wait(timeout=5)
+            server.wait(timeout=STOP_TIMEOUT)
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
@@ -336,6 +330,6 @@ async def test_tcp_transport(tmp_path: Path) -> None:
 async def test_tcp_refuses_a_non_loopback_host() -> None:
     result = subprocess.run([sys.executable, "-m", "vgpt2.server.cli.main", "lsp", "--tcp",
                              "--host", "0.0.0.0", "--port", "2087"], env=SERVER_ENV,
-                            capture_output=True, text=True, timeout=30)
+                            capture_output=True, text=True, timeout=TIMEOUT)
     assert result.returncode == 2
     assert "not a loopback address" in result.stderr
