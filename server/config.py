@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from vgpt2.server.analysis.analyzer import RuleSettings
 from vgpt2.server.analysis.findings import Severity
 from vgpt2.server.analysis.rules import RULES
+from vgpt2.server.generation.settings import ModelSettings
 
 CONFIG_FILE = "vgpt2.toml"
 ENV_CONFIG = "VGPT2_CONFIG"
@@ -45,6 +46,10 @@ class Settings(BaseModel):
     rules: dict[str, RuleLevel] = Field(
         default_factory=dict,
         description='Per-rule severity or "off", e.g. {"VG004": "error", "VG007": "off"}.')
+    model: ModelSettings = Field(
+        default_factory=ModelSettings,
+        description="The [model] table: which model server answers `vgpt2 ask` (none: the "
+        "catalog backend).")
     origin: Path | None = Field(default=None, exclude=True)
 
     @field_validator("catalog", mode="before")
@@ -131,5 +136,6 @@ def load_settings(start: Path | None = None) -> Settings:
         "catalog": [p if p.is_absolute() else base / p for p in settings.catalog],
         "cache_dir": (settings.cache_dir if settings.cache_dir is None
                       or settings.cache_dir.is_absolute() else base / settings.cache_dir),
+        "model": settings.model.with_base(base),
         "origin": path,
     })
