@@ -15,6 +15,7 @@ no file system access here.
 from __future__ import annotations
 
 import codecs
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from vgpt2.catalog.catalog import Catalog
@@ -45,30 +46,37 @@ def apply_fixes(text: str, catalog: Catalog, settings: RuleSettings | None = Non
 
 
 def fix_text(text: str, catalog: Catalog, settings: RuleSettings | None = None,
-             select: set[str] | None = None) -> FixResult:
+             select: set[str] | None = None,
+             on_round: Callable[[int], None] | None = None) -> FixResult:
     """Apply safe fixes until none is left; ``select`` limits which rules' fixes apply.
 
     Rules turned off in ``settings`` are neither reported nor fixed. Inserted
-    line breaks follow the text's own (``\\r\\n`` stays ``\\r\\n``).
+    line breaks follow the text's own (``\\r\\n`` stays ``\\r\\n``). ``on_round`` is
+    told the number of each analysis round before it starts (progress for big files).
     """
     newline = detect_newline(text)
-    seen = {text}
+    seen = {hash(text)}  # hashes: a big file's every version kept whole would cost memory
     applied = 0
     rounds = 0
+    if on_round is not None:
+        on_round(1)
     findings = analyze(text, catalog, settings)
     while rounds < MAX_ROUNDS:
         fixes = choose_fixes(findings, select)
         if not fixes:
             return FixResult(text, applied, findings, rounds, settled=True)
         rounds += 1
-        edits = [Edit(e.start, e.end, _with_newline(e.new_text, newline))
-                 for fix in fixes for e in fix.edits]
+        # the same edit offered by two fixes (one insertion both need) is applied once
+        edits = list(dict.fromkeys(Edit(e.start, e.end, _with_newline(e.new_text, newline))
+                                   for fix in fixes for e in fix.edits))
         new_text = apply_edits(text, edits)
-        if new_text in seen:  # fixes that undo each other: stop rather than loop
+        if hash(new_text) in seen:  # fixes that undo each other: stop rather than loop
             return FixResult(text, applied, findings, rounds, settled=False)
-        seen.add(new_text)
+        seen.add(hash(new_text))
         text = new_text
         applied += len(fixes)
+        if on_round is not None:
+            on_round(rounds + 1)
         findings = analyze(text, catalog, settings)
     return FixResult(text, applied, findings, rounds,
                      settled=not choose_fixes(findings, select))
@@ -78,10 +86,10 @@ def choose_fixes(findings: list[Finding], select: set[str] | None = None) -> lis
     """The first safe fix of each (selected) finding, skipping fixes that overlap earlier ones.
 
     Two findings offering the very same edits (one fix for two problems) count once.
+    Earlier findings win; the choice takes O(n log n) for n fixes (a file with
+    tens of thousands of them is chosen in well under a second), see :class:`_Taken`.
     """
-    chosen: list[Fix] = []
-    taken: list[Edit] = []
-    seen: set[tuple[Edit, ...]] = set()
+    candidates: list[tuple[Fix, tuple[Edit, ...]]] = []
     for finding in findings:
         if select is not None and finding.code not in select:
             continue
@@ -89,14 +97,20 @@ def choose_fixes(findings: list[Finding], select: set[str] | None = None) -> lis
         if fix is None:
             continue
         edits = tuple(sorted(fix.edits, key=lambda e: (e.start, e.end)))
-        if edits in seen:
-            continue
         if any(e.start < 0 or e.end < e.start for e in edits):
             continue
-        if _overlaps_itself(edits) or any(_conflict(e, t) for e in edits for t in taken):
+        candidates.append((fix, edits))
+    taken = _Taken(e for _, edits in candidates for e in edits)
+    chosen: list[Fix] = []
+    seen: set[tuple[Edit, ...]] = set()
+    for fix, edits in candidates:
+        if edits in seen:
+            continue
+        if _overlaps_itself(edits) or any(taken.conflicts(e) for e in edits):
             continue
         seen.add(edits)
-        taken.extend(edits)
+        for edit in edits:
+            taken.add(edit)
         chosen.append(fix)
     return chosen
 
@@ -110,6 +124,75 @@ def _conflict(a: Edit, b: Edit) -> bool:
 
 def _overlaps_itself(edits: tuple[Edit, ...]) -> bool:
     return any(_conflict(a, b) for i, a in enumerate(edits) for b in edits[i + 1:])
+
+
+class _Taken:
+    """The edits taken so far, answering "does this edit conflict with one of them?" in
+    O(log n).
+
+    Offsets map onto a grid: offset ``p`` is cell ``2p`` (an insertion there), and a
+    replacement of ``[s, e)`` covers the cells strictly between, ``2s+1 .. 2e-1``. Two
+    edits overlap exactly when their cells meet (:func:`_conflict`); two insertions at
+    one point conflict unless they insert the same text, which then counts once. Taken
+    cell ranges never meet, so the one that could meet a new range ``[a, b]`` is the
+    last taken range starting at or before ``b``: a Fenwick tree over the (compressed)
+    cells of every candidate finds it.
+    """
+
+    def __init__(self, edits: Iterable[Edit]) -> None:
+        cells = sorted({c for e in edits for c in self._cells(e)})
+        self._index = {cell: i + 1 for i, cell in enumerate(cells)}  # 1-based for the tree
+        self._tree = [0] * (len(cells) + 1)
+        self._ends: dict[int, int] = {}
+        """Compressed start -> compressed end of each taken range."""
+        self._inserted: dict[int, str] = {}
+        """Offset -> text of each taken insertion."""
+
+    @staticmethod
+    def _cells(edit: Edit) -> tuple[int, int]:
+        if edit.start == edit.end:
+            return 2 * edit.start, 2 * edit.start
+        return 2 * edit.start + 1, 2 * edit.end - 1
+
+    def conflicts(self, edit: Edit) -> bool:
+        if edit.start == edit.end and edit.start in self._inserted:
+            return self._inserted[edit.start] != edit.new_text
+        first, last = (self._index[c] for c in self._cells(edit))
+        before = self._last_start_at_or_before(last)
+        return before > 0 and self._ends[before] >= first
+
+    def add(self, edit: Edit) -> None:
+        if edit.start == edit.end:
+            if edit.start in self._inserted:
+                return  # the same insertion again: applied once
+            self._inserted[edit.start] = edit.new_text
+        first, last = (self._index[c] for c in self._cells(edit))
+        self._ends[first] = last
+        position = first
+        while position < len(self._tree):
+            self._tree[position] += 1
+            position += position & -position
+
+    def _prefix(self, position: int) -> int:
+        total = 0
+        while position > 0:
+            total += self._tree[position]
+            position -= position & -position
+        return total
+
+    def _last_start_at_or_before(self, position: int) -> int:
+        """The largest taken start <= ``position`` (0: none), by descending the tree."""
+        rank = self._prefix(position)
+        if rank == 0:
+            return 0
+        found, step = 0, 1 << (len(self._tree).bit_length())
+        while step:  # the largest index whose prefix sum is < rank; the answer is one past it
+            probe = found + step
+            if probe < len(self._tree) and self._tree[probe] < rank:
+                found = probe
+                rank -= self._tree[probe]
+            step >>= 1
+        return found + 1
 
 
 def apply_edits(text: str, edits: list[Edit]) -> str:
