@@ -1,0 +1,164 @@
+"""The schema context of a prompt: a compact block per object, fitted to a token budget.
+
+A block says what a query writer needs and nothing more: the object and what
+it holds, its key, the columns the question mentions and the most descriptive
+ones (declared type, description, status codes with their meanings and their
+sources), and, when the budget allows, the names of all its other columns.
+The join conditions of the tree and the catalog's conventions come with it.
+
+The budget decides what fits, in priority order: the join tree's objects
+first, then the other linked objects; within an object its short form first,
+then the full column list. Whatever does not fit is recorded in
+:attr:`SchemaContext.left_out`, never silently cut.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from vgpt2.catalog.catalog import Catalog
+from vgpt2.catalog.model import CatalogObject, Column
+from vgpt2.server.generation.jointree import JoinTree
+from vgpt2.server.generation.result import LeftOut
+from vgpt2.server.generation.skeleton import skeleton_columns
+
+TokenCounter = Callable[[str], int]
+
+SHORT_COLUMNS = 10
+"""Non-key columns in an object's short block."""
+MAX_DESCRIPTION = 120
+_STATUS_HINTS = ("Status", "Type", "Stat", "Code", "YN", "Flag", "Method")
+
+
+def estimate_tokens(text: str) -> int:
+    """A conservative count when the model's tokenizer is unknown: one token per 3 characters.
+
+    Code-heavy text such as SQL and column lists runs 3.5-4 characters per token
+    in the Qwen and Llama tokenizers, so this over-counts and the prompt fits.
+    """
+    return math.ceil(len(text) / 3)
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectBlock:
+    name: str
+    short: str
+    full: str
+    """The short block plus every other column's name; equal to ``short`` when nothing is left."""
+    columns_shown: int
+    columns_total: int
+
+
+@dataclass(slots=True)
+class SchemaContext:
+    schema: str
+    """The object blocks, in priority order."""
+    joins: str
+    conventions: str
+    objects: list[str] = field(default_factory=list)
+    """Objects with a block in the prompt."""
+    left_out: list[LeftOut] = field(default_factory=list)
+    tokens: int = 0
+    """What the three texts cost, by the counter used."""
+
+
+def _describe_column(catalog: Catalog, obj: CatalogObject, column: Column) -> str:
+    text = f"{column.name} {column.type_display}"
+    if not column.nullable:
+        text += " not null"
+    if column.description:
+        text += f" -- {_clip(column.description)}"
+    if any(h in column.name for h in _STATUS_HINTS):
+        codes = catalog.status_codes(obj.name, column.name)
+        if codes:
+            meanings = "; ".join(f"{c.code} = {c.meaning}" for c in codes)
+            sources = ", ".join(dict.fromkeys(c.source for c in codes if c.source))
+            text += f" [codes: {meanings}" + (f" (source: {sources})" if sources else "") + "]"
+    return text
+
+
+def _clip(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_DESCRIPTION else text[: MAX_DESCRIPTION - 3] + "..."
+
+
+def object_block(catalog: Catalog, name: str, question: str) -> ObjectBlock | None:
+    obj = catalog.get(name)
+    if obj is None:
+        return None
+    header = catalog.header(name)
+    modules = catalog.modules()
+    kind = obj.type.value
+    module = f"{obj.module} {modules.get(obj.module, '')}".strip() if obj.module else ""
+    title = f"## {name} ({kind}" + (f", {module}" if module else "") + ")"
+    if obj.description:
+        title += f": {_clip(obj.description)}"
+    key = catalog.key_columns(name)
+    lines = [title]
+    if key:
+        lines.append("key: " + ", ".join(key))
+    base = catalog.base_tables_of(name) if header else []
+    if base:
+        lines.append("base table (do not query): " + ", ".join(base))
+    chosen = skeleton_columns(catalog, name, question, SHORT_COLUMNS)
+    by_name = {c.name: c for c in obj.columns}
+    for column_name in chosen:
+        column = by_name.get(column_name)
+        if column is not None:
+            lines.append("- " + _describe_column(catalog, obj, column))
+    short = "\n".join(lines)
+    rest = [c.name for c in obj.columns if c.name not in set(chosen)]
+    full = short + ("\nother columns: " + ", ".join(rest) if rest else "")
+    return ObjectBlock(name, short, full, len(chosen), len(obj.columns))
+
+
+def join_lines(tree: JoinTree) -> str:
+    if not tree.edges:
+        return ""
+    return "\n".join(f"- {e.parent} JOIN {e.child} ON {e.condition()}" for e in tree.edges)
+
+
+def build_context(catalog: Catalog, question: str, objects: Sequence[str], tree: JoinTree,
+                  budget: int, count: TokenCounter = estimate_tokens) -> SchemaContext:
+    """Fit blocks for ``objects`` (tree nodes first) and the conventions into ``budget`` tokens."""
+    ordered = list(dict.fromkeys([*tree.nodes, *objects]))
+    joins = join_lines(tree)
+    used = count(joins) if joins else 0
+    left_out: list[LeftOut] = []
+    conventions: list[str] = []
+    for position, convention in enumerate(catalog.conventions()):
+        cost = count(convention) + 1
+        if used + cost > budget:
+            left_out.append(LeftOut("", "conventions", f"convention {position + 1}: "
+                                    + _clip(convention)))
+            continue
+        conventions.append(f"- {convention}")
+        used += cost
+    blocks: list[ObjectBlock] = []
+    chosen: list[str] = []
+    for name in ordered:
+        block = object_block(catalog, name, question)
+        if block is None:
+            continue
+        cost = count(block.short) + 2
+        if used + cost > budget:
+            left_out.append(LeftOut(name, "object", f"{block.columns_total} columns"))
+            continue
+        used += cost
+        blocks.append(block)
+        chosen.append(block.short)
+    texts = list(chosen)
+    for index, block in enumerate(blocks):
+        if block.full == block.short:
+            continue
+        extra = count(block.full) - count(block.short)
+        if used + extra <= budget:
+            used += extra
+            texts[index] = block.full
+        else:
+            left_out.append(LeftOut(block.name, "columns",
+                                    f"{block.columns_shown} of {block.columns_total} shown"))
+    return SchemaContext("\n\n".join(texts), joins, "\n".join(conventions),
+                         [b.name for b in blocks], left_out, used)

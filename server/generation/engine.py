@@ -1,0 +1,239 @@
+"""The one entry point: a question and a catalog in, checked T-SQL or an honest refusal out.
+
+``generate`` runs the stages in order (link, join tree, prompt, model, check,
+fix, repair) and times each. With ``backend=None`` it is the ``catalog``
+backend: no model, the join tree rendered as a query skeleton. With a model it
+never trusts the reply: the SQL is extracted, analyzed and fixed; unknown
+names or syntax errors go back to the model for up to ``repair_rounds``
+rounds; what still fails becomes a refusal naming the closest real objects.
+No query with an error finding (VG000 syntax, VG001 unknown object, VG002
+unknown column, or any other error) is ever returned.
+
+A :class:`~vgpt2.server.generation.backends.base.BackendError` propagates: the
+caller decides how to tell the user (the CLI exits 2 with its hint).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from vgpt2.catalog.catalog import Catalog
+from vgpt2.server.generation.backends.base import ChatMessage, GenerationOptions, ModelBackend
+from vgpt2.server.generation.examples import Example, closest_examples
+from vgpt2.server.generation.extract import Extraction, extract_sql
+from vgpt2.server.generation.jointree import JoinTree, join_tree
+from vgpt2.server.generation.link import LinkResult, link
+from vgpt2.server.generation.prompt import Prompt, build_prompt
+from vgpt2.server.generation.repair import (
+    CheckOutcome,
+    Problem,
+    check_candidate,
+    closest_objects,
+    missing_named_objects,
+    repair_request,
+)
+from vgpt2.server.generation.result import STAGES, GenerationResult, RepairRound
+from vgpt2.server.generation.skeleton import render_skeleton
+
+CATALOG_BACKEND = "catalog"
+_CANNOT = re.compile(r"--\s*cannot answer:\s*(.+)", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class GenerationRequest:
+    question: str
+    surrounding_sql: str = ""
+    """The SQL open around the cursor: its objects join the linked ones."""
+    options: GenerationOptions = field(default_factory=GenerationOptions)
+    repair_rounds: int = 2
+    examples: Sequence[Example] = ()
+    """Checked few-shot examples (:func:`~.examples.load_examples`); the closest are used."""
+    count_tokens: Callable[[str], int] | None = None
+    """The model's tokenizer, when known; otherwise a conservative estimate (chars / 3)."""
+
+
+class _Clock:
+    def __init__(self, timings: dict[str, float]) -> None:
+        self.timings = timings
+        self._started = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.timings[stage] = self.timings.get(stage, 0.0) + (now - self._started) * 1000
+        self._started = now
+
+    def restart(self) -> None:
+        self._started = time.perf_counter()
+
+
+@dataclass(slots=True)
+class _Prepared:
+    linked: LinkResult
+    tree: JoinTree
+    prompt: Prompt
+    missing: list[str]
+
+
+def prepare(request: GenerationRequest, catalog: Catalog, result: GenerationResult) -> _Prepared:
+    """Link, join tree and prompt: everything before the model (and all of the catalog backend)."""
+    clock = _Clock(result.timings_ms)
+    question = request.question.strip()
+    linked = link(catalog, question, request.surrounding_sql)
+    missing = missing_named_objects(catalog, question)
+    result.linked = [o.as_json() for o in linked.objects]
+    clock.lap("link")
+    tree = join_tree(catalog, linked.primary)
+    result.join_tree = tree.describe()
+    clock.lap("join_tree")
+    examples = closest_examples(request.examples, question, linked.names)
+    prompt = build_prompt(catalog, question, linked.names, tree, request.options,
+                          surrounding_sql=request.surrounding_sql, examples=examples,
+                          count=request.count_tokens)
+    result.prompt_tokens = prompt.tokens
+    result.prompt_budget = prompt.budget
+    result.token_counter = "tokenizer" if request.count_tokens else "estimate"
+    result.left_out = list(prompt.left_out)
+    clock.lap("prompt")
+    return _Prepared(linked, tree, prompt, missing)
+
+
+async def generate(request: GenerationRequest, catalog: Catalog,
+                   backend: ModelBackend | None) -> GenerationResult:
+    result = GenerationResult(
+        sql=None, refused=False, message="",
+        backend=backend.name if backend is not None else CATALOG_BACKEND,
+        model=backend.model if backend is not None else None,
+        prompt_version="", timings_ms=dict.fromkeys(STAGES, 0.0))
+    if not request.question.strip():
+        return _refuse(result, "the question is empty", [])
+    prepared = prepare(request, catalog, result)
+    result.prompt_version = prepared.prompt.version
+    if prepared.missing:
+        names = ", ".join(prepared.missing)
+        suggestions = list(dict.fromkeys(
+            s for name in prepared.missing for s in closest_objects(catalog, name)))
+        return _refuse(result, f"Vista has no object named {names}", suggestions)
+    if backend is None:
+        return _skeleton(request, catalog, prepared, result)
+    if not prepared.prompt.fits:
+        return _refuse(result, f"the prompt needs {prepared.prompt.tokens} tokens but the "
+                               f"model's context leaves {prepared.prompt.budget} (raise num_ctx "
+                               "or shorten the question)", prepared.linked.primary)
+    return await _ask(request, catalog, backend, prepared, result)
+
+
+def _skeleton(request: GenerationRequest, catalog: Catalog, prepared: _Prepared,
+              result: GenerationResult) -> GenerationResult:
+    sql = render_skeleton(catalog, prepared.tree, request.question)
+    if sql is None:
+        return _refuse(result, "no catalog object matches the question",
+                       closest_objects(catalog, request.question))
+    outcome = check_candidate(catalog, sql, result.timings_ms)
+    if not outcome.deliverable:
+        # The skeleton is built from the catalog itself: this is a catalog inconsistency.
+        return _refuse(result, "the query skeleton does not pass the analyzer: "
+                       + "; ".join(p.text() for p in outcome.blocking), prepared.linked.primary)
+    objects = ", ".join(outcome.objects)
+    message = (f"catalog backend (no model configured): a query skeleton over {objects}, "
+               "joined on whole keys; add the columns and filters the question needs")
+    if prepared.tree.unreached:
+        message += ("; not joined (no whole-key path): " + ", ".join(prepared.tree.unreached))
+    return _deliver(result, outcome, message)
+
+
+async def _ask(request: GenerationRequest, catalog: Catalog, backend: ModelBackend,
+               prepared: _Prepared, result: GenerationResult) -> GenerationResult:
+    messages: list[ChatMessage] = list(prepared.prompt.messages)
+    clock = _Clock(result.timings_ms)
+    reply = await backend.chat(messages, request.options)
+    clock.lap("model")
+    rounds = 0
+    sent: tuple[str, ...] = ()
+    while True:
+        stage_timings = result.timings_ms if rounds == 0 else {}
+        extraction = extract_sql(reply.text)
+        outcome = (check_candidate(catalog, _tidy(extraction.sql), stage_timings)
+                   if extraction.sql is not None else None)
+        if rounds > 0:
+            result.repair_rounds.append(RepairRound(rounds, sent, reply.text,
+                                                    _outcome(extraction, outcome)))
+        if outcome is not None and outcome.deliverable:
+            if rounds > 0:
+                clock.lap("repair")
+            message = f"SQL over {', '.join(outcome.objects) or 'no catalog object'}"
+            if outcome.fixes_applied:
+                message += f"; {outcome.fixes_applied} fix(es) applied"
+            if rounds:
+                message += f"; after {rounds} repair round(s)"
+            return _deliver(result, outcome, message)
+        problems = outcome.blocking if outcome is not None else []
+        declined = _CANNOT.search(reply.text) if extraction.sql is None else None
+        if declined or rounds >= max(0, request.repair_rounds):
+            if rounds > 0:
+                clock.lap("repair")
+            reason = (f"the model could not answer: {declined.group(1).strip()}" if declined
+                      else _failure(extraction, problems, rounds))
+            return _refuse(result, reason, _suggestions(catalog, problems, prepared))
+        if rounds == 0:
+            clock.restart()  # time from here on is the repair stage's
+        sent_text = repair_request(problems, outcome.sql if outcome else None,
+                                   extraction.describe())
+        sent = tuple(p.text() for p in problems) or (extraction.describe(),)
+        messages = [*messages, ChatMessage("assistant", reply.text),
+                    ChatMessage("user", sent_text)]
+        rounds += 1
+        reply = await backend.chat(messages, request.options)
+
+
+def _outcome(extraction: Extraction, outcome: CheckOutcome | None) -> str:
+    if outcome is None:
+        return extraction.problem or "no-sql"
+    return "ok" if outcome.deliverable else "errors"
+
+
+def _failure(extraction: Extraction, problems: list[Problem], rounds: int) -> str:
+    after = f" after {rounds} repair round(s)" if rounds else ""
+    if not problems:
+        return f"no usable SQL{after}: {extraction.describe()}"
+    first = problems[0]
+    more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
+    return f"the model's SQL still fails the checks{after}: {first.code} {first.message}{more}"
+
+
+def _suggestions(catalog: Catalog, problems: list[Problem], prepared: _Prepared) -> list[str]:
+    named = [r for p in problems if p.code == "VG001" for r in p.related if r in catalog]
+    return list(dict.fromkeys([*named, *prepared.linked.primary]))[:4]
+
+
+def _tidy(sql: str) -> str:
+    """Line endings, trailing spaces and blank runs normalised; nothing else is touched."""
+    lines = [line.rstrip() for line in sql.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
+    return text + "\n"
+
+
+def _deliver(result: GenerationResult, outcome: CheckOutcome, message: str) -> GenerationResult:
+    result.sql = outcome.sql if outcome.sql.endswith("\n") else outcome.sql + "\n"
+    result.refused = False
+    result.message = message
+    result.objects = list(outcome.objects)
+    result.findings = list(outcome.findings)
+    result.fixes_applied = outcome.fixes_applied
+    return result
+
+
+def _refuse(result: GenerationResult, reason: str, suggestions: list[str]) -> GenerationResult:
+    result.sql = None
+    result.refused = True
+    result.suggestions = list(dict.fromkeys(suggestions))
+    result.message = f"No SQL: {reason}."
+    if result.suggestions:
+        result.message += " Closest real objects: " + ", ".join(result.suggestions) + "."
+    if not result.prompt_version:
+        from vgpt2.server.generation.prompt import load_template
+
+        result.prompt_version = load_template().version
+    return result

@@ -1,0 +1,192 @@
+"""Check, fix, and decide: what the analyzer thinks of a candidate query, and what to say.
+
+:func:`check_candidate` runs the analyzer, applies its safe deterministic fixes
+(``WITH (NOLOCK)``, exact case, base table -> view, the rest of a composite
+key) and reports what blocks delivery: any error the fixes could not remove
+(syntax, unknown object, unknown column, wrong case left over, ambiguity),
+plus two gates of its own, because the analyzer says nothing about text it
+cannot model: the query must parse into a SELECT that sqlglot models, and it
+must not reach into another database. :func:`repair_request` turns the blocking
+findings into the message a repair round sends; :func:`closest_objects` and
+:func:`missing_named_objects` feed refusals.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import SqlglotError
+from vgpt2.catalog.catalog import Catalog
+from vgpt2.catalog.search import search
+from vgpt2.server.analysis.analyzer import analyze
+from vgpt2.server.analysis.findings import Finding, LineIndex, Severity
+from vgpt2.server.analysis.fixing import fix_text
+from vgpt2.server.analysis.hover import source_refs
+from vgpt2.server.analysis.rules import RULES
+from vgpt2.server.analysis.tokens import tokenize
+from vgpt2.server.generation.result import FindingSummary
+
+NEVER_DELIVERED = frozenset({"VG000", "VG001", "VG002"})
+"""Codes no delivered query may carry, whatever the user's rule settings say."""
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something that keeps a query from being delivered, in words the model can act on."""
+
+    code: str
+    message: str
+    line: int = 1
+    column: int = 1
+    related: tuple[str, ...] = ()
+    """Did-you-mean candidates (real objects), for a refusal."""
+
+    def text(self) -> str:
+        return f"line {self.line}, column {self.column}: {self.code} {self.message}"
+
+
+@dataclass(slots=True)
+class CheckOutcome:
+    sql: str
+    """The query after the deterministic fixes."""
+    fixes_applied: int = 0
+    findings: list[FindingSummary] = field(default_factory=list)
+    """Everything the analyzer still reports about ``sql``."""
+    blocking: list[Problem] = field(default_factory=list)
+    objects: list[str] = field(default_factory=list)
+
+    @property
+    def deliverable(self) -> bool:
+        return not self.blocking
+
+
+def summarize(finding: Finding, text: str) -> FindingSummary:
+    line, column = LineIndex(text).position(finding.start)
+    return FindingSummary(finding.code, finding.message, finding.severity.value, line + 1,
+                          column + 1)
+
+
+def objects_read(catalog: Catalog, sql: str) -> list[str]:
+    """Catalog objects named in ``sql`` (exact catalog spelling), in order of appearance."""
+    found: list[str] = []
+    for ref in source_refs(tokenize(sql)):
+        if ref.kind not in ("object", "function") or ref.defines or not ref.parts:
+            continue
+        matches = catalog.lookup(ref.name)
+        if matches and matches[0].name not in found:
+            found.append(matches[0].name)
+    return found
+
+
+def check_candidate(catalog: Catalog, sql: str,
+                    timings: dict[str, float] | None = None) -> CheckOutcome:
+    """Analyze, fix, and judge ``sql``; adds the seconds spent to ``timings["check"/"fix"]``."""
+    started = time.perf_counter()
+    findings = analyze(sql, catalog)
+    checked = time.perf_counter()
+    if any(f.fixes and any(x.safe for x in f.fixes) for f in findings):
+        fixed = fix_text(sql, catalog)
+        text, applied, remaining = fixed.text, fixed.applied, fixed.remaining
+    else:
+        text, applied, remaining = sql, 0, findings
+    if timings is not None:
+        timings["check"] = timings.get("check", 0.0) + (checked - started) * 1000
+        timings["fix"] = timings.get("fix", 0.0) + (time.perf_counter() - checked) * 1000
+    outcome = CheckOutcome(text, applied)
+    for finding in remaining:
+        outcome.findings.append(summarize(finding, text))
+        blocks = (finding.code in NEVER_DELIVERED or finding.severity is Severity.ERROR
+                  or RULES[finding.code].severity is Severity.ERROR)
+        if blocks:
+            summary = outcome.findings[-1]
+            outcome.blocking.append(Problem(finding.code, finding.message, summary.line,
+                                            summary.column, finding.related))
+    if not outcome.blocking:
+        outcome.blocking.extend(_gates(catalog, text))
+    outcome.objects = objects_read(catalog, text)
+    return outcome
+
+
+def _gates(catalog: Catalog, sql: str) -> list[Problem]:
+    """What the analyzer cannot see: statements it does not model, other databases."""
+    problems: list[Problem] = []
+    try:
+        trees = sqlglot.parse(sql, read="tsql")
+    except (SqlglotError, RecursionError, ValueError) as error:
+        return [Problem("VG000", f"syntax error: {str(error).splitlines()[0]}")]
+    queries = [t for t in trees if t is not None and not isinstance(t, (exp.Declare, exp.Set))]
+    if not queries:
+        problems.append(Problem("VG000", "no SELECT query to check"))
+    for tree in queries:
+        if not isinstance(tree, exp.Query):
+            problems.append(Problem("VG000", "not a SELECT query vgpt2 can check; write one "
+                                             "SELECT (or WITH ... SELECT) statement"))
+    for ref in source_refs(tokenize(sql)):
+        if ref.kind == "object" and len(ref.parts) > 2:
+            problems.append(Problem("VG001", f"'{'.'.join(ref.parts)}' names another database "
+                                             "or server; use the Vista views of this database"))
+    return problems
+
+
+def repair_request(problems: list[Problem], sql: str | None, what: str) -> str:
+    """The user message of a repair round: what was wrong, and the exact names to use."""
+    lines = []
+    if sql is None:
+        lines.append(f"Your previous reply could not be used: {what}.")
+        lines.append("Reply with one T-SQL SELECT query in a ```sql code block, nothing else.")
+    else:
+        lines.append("The query you wrote has problems that must be fixed:")
+        lines.extend(f"- {p.text()}" for p in problems)
+        lines.append("Use only the tables, views and columns listed in the schema, spelled "
+                     "exactly as listed. Reply with the corrected query in one ```sql code "
+                     "block, nothing else.")
+        lines.append("```sql\n" + sql.strip() + "\n```")
+    return "\n".join(lines)
+
+
+def closest_objects(catalog: Catalog, text: str, limit: int = 4) -> list[str]:
+    """The real objects nearest to a name or a phrase, for a refusal.
+
+    Through the analyzer's own did-you-mean (synonyms first: "Customers" -> ARCM,
+    then spelling, then search), so a refusal and a VG001 finding agree.
+    """
+    name = re.sub(r"[^A-Za-z0-9_]", "", text)
+    suggestions: list[str] = []
+    if name:
+        for finding in analyze(f"SELECT 1 AS x FROM [{name}] WITH (NOLOCK);", catalog):
+            if finding.code == "VG001":
+                suggestions.extend(finding.related)
+    if len(suggestions) < limit:
+        suggestions.extend(h.name for h in search(catalog, text, limit=limit)
+                           if h.type in ("table", "view"))
+    return list(dict.fromkeys(suggestions))[:limit]
+
+
+_NAMED = re.compile(
+    r"`([A-Za-z_#@][\w.]*)`|\[([A-Za-z_][\w ]*)\]"
+    r"|\b(?i:the|a|an|from|in|of)\s+([A-Z][A-Za-z0-9_]*)\s+(?:table|view)s?\b")
+
+
+def missing_named_objects(catalog: Catalog, question: str) -> list[str]:
+    """Names the question presents as a table or view that the catalog does not have.
+
+    "the Customers table", ``[Customers]``, `` `Customers` ``: a report writer
+    who names an object expects that object, so inventing a query over
+    something else would mislead. Plain words ("the job cost table") do not count.
+    """
+    missing: list[str] = []
+    for match in _NAMED.finditer(question):
+        name = next(g for g in match.groups() if g)
+        name = name.split(".")[-1].strip()
+        if not name or catalog.lookup(name) or name.lower() in _NOT_NAMES:
+            continue
+        if name not in missing:
+            missing.append(name)
+    return missing
+
+
+_NOT_NAMES = frozenset({"nolock", "sql", "select", "temp"})
