@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from vgpt2.catalog.join_prior import count_joins
 from vgpt2.catalog.model import (
     SURROGATE_COLUMNS,
     CatalogObject,
@@ -24,6 +25,7 @@ from vgpt2.catalog.model import (
     UserType,
 )
 from vgpt2.catalog.naming import strip_base_prefix
+from vgpt2.catalog.ranking import JoinRank, JoinRole, ObjectRank, classify, join_role
 
 # A key made of one of these columns alone says nothing about what a row is:
 # every table has them, so "sharing" them is not a join path.
@@ -44,6 +46,10 @@ class SchemaData:
     family: dict[str, str] = field(default_factory=dict)
     """Object name -> the name to prefer for it (``bJCCM`` -> ``JCCM``)."""
     issues: list[ImportIssue] = field(default_factory=list)
+    join_ranks: list[JoinRank] = field(default_factory=list)
+    """Each join path seen from both ends: the partner's role, key extension and prior."""
+    object_ranks: dict[str, ObjectRank] = field(default_factory=dict)
+    """Tables and views -> tier (core, ordinary, secondary) and popularity."""
 
 
 def merge_results(results: list[ImportResult], knowledge: Knowledge | None = None) -> SchemaData:
@@ -68,6 +74,7 @@ def merge_results(results: list[ImportResult], knowledge: Knowledge | None = Non
             origin[obj.name] = where
     data.family = _families(data.objects)
     data.relationships = _relationships(data)
+    data.join_ranks, data.object_ranks = _ranks(data)
     return data
 
 
@@ -149,3 +156,89 @@ def _objects_by_column(
             for column in obj.columns:
                 holders[column.name].add(family[name])
     return holders
+
+
+def _ranks(data: SchemaData) -> tuple[list[JoinRank], dict[str, ObjectRank]]:
+    """Relationship roles from both ends, and every table's and view's tier.
+
+    The role compares the two whole keys with the join columns: APTL's key
+    (APCo, Mth, APTrans, APLine) extends APTH's, so APTL is APTH's detail and APTH
+    its header; APTH carries APVM's whole key (VendorGroup, Vendor) outside its own,
+    so it looks APVM up. The prior counts the views that read both.
+    """
+    objects, family = data.objects, data.family
+    keys: dict[str, Key] = {}
+    alternates: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+    for name, obj in sorted(objects.items(), key=lambda item: item[1].type is ObjectType.TABLE):
+        if obj.type not in (ObjectType.TABLE, ObjectType.VIEW):
+            continue
+        key = obj.key
+        preferred = family.get(name, name)
+        if key is not None:
+            keys[preferred] = key  # the base table's key wins over a view's
+        # Tables keyed by a surrogate (PMRI on KeyID) are joined on a business unique key.
+        for other in obj.keys:
+            if other.columns and not set(other.columns) <= SURROGATE_COLUMNS:
+                alternates[preferred].append(other.columns)
+    prior = count_joins(objects, family)
+    candidates: dict[str, list[tuple[str, ...]]] = {}
+    for preferred in keys.keys() | alternates.keys():
+        chosen = [keys[preferred].columns] if preferred in keys else []
+        chosen += [k for k in alternates.get(preferred, []) if k not in chosen]
+        candidates[preferred] = chosen[:3]
+    best: dict[tuple[str, str], JoinRank] = {}
+    for rel in data.relationships:
+        if rel.kind is RelationshipKind.VIEW_OF:
+            continue
+        declared = rel.kind is RelationshipKind.FOREIGN_KEY
+        together = prior.together(rel.from_object, rel.to_object)
+        for source, target, pairs, holder in (
+                (rel.from_object, rel.to_object, rel.column_pairs, True),
+                (rel.to_object, rel.from_object, tuple((b, a) for a, b in rel.column_pairs),
+                 False)):
+            role, prefix, extra = _role(candidates.get(source, _NO_KEYS),
+                                        candidates.get(target, _NO_KEYS), pairs)
+            if role is JoinRole.OTHER and declared:
+                # A declared foreign key says which side looks the other up.
+                role = JoinRole.LOOKUP if holder else JoinRole.REFERENCED
+            rank = JoinRank(source, target, role, prefix, extra, len(pairs), together)
+            known = best.get((source, target))
+            if known is None or _role_strength(rank) > _role_strength(known):
+                best[(source, target)] = rank
+    knowledge = data.knowledge
+    tiers: dict[str, ObjectRank] = {}
+    for name, obj in objects.items():
+        if obj.type not in (ObjectType.TABLE, ObjectType.VIEW):
+            continue
+        preferred = family.get(name, name)
+        description = (knowledge.descriptions.get(preferred) or knowledge.descriptions.get(name)
+                       or obj.description)
+        core = bool(knowledge.synonyms.get(preferred) or knowledge.synonyms.get(name))
+        tier = classify(obj, keys.get(preferred), core=core, description=description)
+        tiers[name] = ObjectRank(name, tier, prior.popularity.get(preferred, 0))
+    return list(best.values()), tiers
+
+
+def _role_strength(rank: JoinRank) -> tuple[int, int]:
+    """Between two joins of the same pair, the one that tells more about the pair's role.
+
+    PRTA joins PRTH on PRTH's whole key (PRTA is its detail) and on one more column
+    (EarnCode): the first says what PRTA is.
+    """
+    order = {JoinRole.DETAIL: 3, JoinRole.HEADER: 3, JoinRole.LOOKUP: 2,
+             JoinRole.REFERENCED: 1, JoinRole.OTHER: 0}
+    return order[rank.role] + int(rank.prefix), rank.width
+
+
+_NO_KEYS: list[tuple[str, ...]] = [()]
+
+
+def _role(own_keys: list[tuple[str, ...]], other_keys: list[tuple[str, ...]],
+          pairs: tuple[tuple[str, str], ...]) -> tuple[JoinRole, bool, int]:
+    """The role by the chosen keys, else by the first unique keys that explain the join."""
+    for own_columns in own_keys or _NO_KEYS:
+        for other_columns in other_keys or _NO_KEYS:
+            found = join_role(own_columns, other_columns, pairs, _GENERIC_KEY_COLUMNS)
+            if found[0] is not JoinRole.OTHER:
+                return found
+    return JoinRole.OTHER, False, 0

@@ -27,6 +27,7 @@ from vgpt2.catalog.model import (
     StatusCode,
     choose_key,
 )
+from vgpt2.catalog.ranking import JoinRank, JoinRole, ObjectRank, Tier
 from vgpt2.catalog.store import FORMAT_VERSION, decode_keys
 
 
@@ -67,6 +68,8 @@ class Catalog:
                                   row[6], row[7])
             self._headers[header.name] = header
             self._folded.setdefault(header.name.lower(), []).append(header.name)
+        self._join_ranking: dict[str, dict[str, JoinRank]] = {}
+        self._object_ranks: dict[str, ObjectRank] | None = None
         self._members: dict[str, list[str]] = {}
         for header in self._headers.values():
             self._members.setdefault(header.family, []).append(header.name)
@@ -224,6 +227,39 @@ class Catalog:
             return None
         best = max(candidates, key=lambda r: len(r.column_pairs))
         return Relationship(best.kind, best.from_object, right, best.column_pairs, best.name)
+
+    def join_ranking(self, name: str) -> dict[str, JoinRank]:
+        """Partner -> what the build learned about joining it from ``name`` (role, prior).
+
+        Keyed by the partner's preferred name; a base table answers as its view.
+        """
+        family = self.preferred_name(name)
+        cached = self._join_ranking.get(family)
+        if cached is None:
+            cached = {}
+            for partner, role, prefix, extra, width, prior in self._query(
+                    "SELECT partner, role, prefix, extra, width, prior FROM join_ranking "
+                    "WHERE object = ?", (family,)):
+                try:
+                    cached[partner] = JoinRank(family, partner, JoinRole(role), bool(prefix),
+                                               int(extra), int(width), int(prior))
+                except ValueError as error:
+                    raise CatalogError(f"{self.path or 'catalog'}: a join ranking of {family} "
+                                       f"cannot be read ({error}); rebuild it") from None
+            self._join_ranking[family] = cached
+        return cached
+
+    def object_rank(self, name: str) -> ObjectRank | None:
+        """Tier (core, ordinary, secondary) and popularity of a table or view."""
+        ranks = self._object_ranks
+        if ranks is None:
+            ranks = {}
+            for object_name, tier, popularity in self._query(
+                    "SELECT name, tier, popularity FROM object_ranking"):
+                ranks[object_name] = ObjectRank(object_name, Tier(min(max(int(tier), 0), 2)),
+                                                int(popularity))
+            self._object_ranks = ranks
+        return ranks.get(name)
 
     # -- knowledge ---------------------------------------------------------------------------
 

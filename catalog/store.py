@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from vgpt2.catalog.builder import SchemaData
 from vgpt2.catalog.model import CatalogObject, Key, ObjectType
 
-FORMAT_VERSION = "4"
+FORMAT_VERSION = "5"
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -71,6 +71,14 @@ CREATE TABLE status_codes (
 );
 CREATE INDEX status_codes_by_column ON status_codes (object, column_name);
 CREATE TABLE conventions (position INTEGER PRIMARY KEY, text TEXT NOT NULL);
+CREATE TABLE join_ranking (
+    object TEXT NOT NULL, partner TEXT NOT NULL, role TEXT NOT NULL, prefix INTEGER NOT NULL,
+    extra INTEGER NOT NULL, width INTEGER NOT NULL, prior INTEGER NOT NULL
+);
+CREATE INDEX join_ranking_by_object ON join_ranking (object);
+CREATE TABLE object_ranking (
+    name TEXT PRIMARY KEY, tier INTEGER NOT NULL, popularity INTEGER NOT NULL
+) WITHOUT ROWID;
 CREATE VIRTUAL TABLE search_index USING fts5(
     family UNINDEXED, kind UNINDEXED, names, description, synonyms, columns,
     tokenize = 'porter unicode61'
@@ -135,6 +143,7 @@ def write_schema(connection: sqlite3.Connection, data: SchemaData, meta: dict[st
     connection.executemany("INSERT INTO conventions VALUES (?,?)",
                            list(enumerate(knowledge.conventions)))
     _write_search_index(connection, data, described)
+    _write_ranking(connection, data)
     connection.executemany("INSERT INTO meta VALUES (?,?)",
                            sorted({**meta, "format": FORMAT_VERSION}.items()))
 
@@ -179,6 +188,17 @@ def _write_search_index(
     connection.executemany(
         "INSERT INTO search_index (family, kind, names, description, synonyms, columns) "
         "VALUES (?,?,?,?,?,?)", rows)
+
+
+def _write_ranking(connection: sqlite3.Connection, data: SchemaData) -> None:
+    """Join roles, priors and object tiers (see :mod:`.ranking`), read by completion and search."""
+    connection.executemany(
+        "INSERT INTO join_ranking VALUES (?,?,?,?,?,?,?)",
+        [(r.object, r.partner, r.role.value, int(r.prefix), r.extra, r.width, r.prior)
+         for r in data.join_ranks])
+    connection.executemany(
+        "INSERT INTO object_ranking VALUES (?,?,?)",
+        [(r.name, int(r.tier), r.popularity) for r in data.object_ranks.values()])
 
 
 def _words(words: Iterable[str]) -> str:

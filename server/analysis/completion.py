@@ -35,6 +35,7 @@ from typing import Literal
 
 from vgpt2.catalog.catalog import Catalog
 from vgpt2.catalog.model import ObjectType, Parameter, Relationship, RelationshipKind
+from vgpt2.catalog.ranking import JoinRank, JoinRole, Tier, join_score
 from vgpt2.server.analysis.context import (
     CompletionContext,
     ContextKind,
@@ -121,6 +122,10 @@ class _Entry:
     kind: CompletionKind
     group: int
     """0 view, 1 table without a view, 2 function, 3 base table with a view, 4 procedure."""
+    tier: Tier
+    """Core knowledge-pack objects first; batch, work-file and reporting objects last."""
+    popularity: int
+    """How many views read it: among equals, the object people use more comes first."""
     described: bool
     detail: str
     documentation: str
@@ -180,10 +185,14 @@ class _Index:
                 group, kind = 4, "procedure"
                 detail = _join("procedure", module, summary)
                 doc = f"**{header.name}** — procedure · {where}{doc_tail}"
+            rank = catalog.object_rank(header.name)
             entry = _Entry(header.name, header.name.lower(), header.schema.lower(), kind,
-                           group, described, detail, doc, _alias_candidates(header.name))
+                           group, rank.tier if rank else Tier.ORDINARY,
+                           rank.popularity if rank else 0, described, detail, doc,
+                           _alias_candidates(header.name))
             (bases if group == 3 else routines if group == 4 else relations).append(entry)
-        order = lambda e: (e.group, not e.described, e.lower, e.name)  # noqa: E731
+        order = lambda e: (e.group, e.tier, not e.described, -e.popularity,  # noqa: E731
+                           e.lower, e.name)
         self.relations = sorted(relations, key=order)
         self.bases = sorted(bases, key=order)
         self.procedures = sorted(routines, key=order)
@@ -193,6 +202,7 @@ class _Index:
         self._relationships: dict[str, list[Relationship]] = {}
         self._parameters: dict[str, tuple[Parameter, ...]] = {}
         self._keys: dict[str, tuple[str, ...]] = {}
+        self._join_scores: dict[str, dict[str, float]] = {}
 
     def resolve(self, name: str) -> str | None:
         """The exact catalog name for ``name`` (any case), if there is one."""
@@ -224,6 +234,34 @@ class _Index:
             cached = [r for r in self.catalog.relationships(name)
                       if r.kind is not RelationshipKind.VIEW_OF]
             self._relationships[name] = cached
+        return cached
+
+    def join_scores(self, name: str) -> dict[str, float]:
+        """Target -> how strongly it is the next object to join after ``name`` (see ranking)."""
+        cached = self._join_scores.get(name)
+        if cached is not None:
+            return cached
+        catalog = self.catalog
+        learned = catalog.join_ranking(name)
+        source = catalog.header(catalog.preferred_name(name))
+        module = source.module if source else ""
+        own = self.by_name.get(source.name) if source else None
+        source_tier = own.tier if own else Tier.ORDINARY
+        cached = {}
+        for relationship in self.relationships(name):
+            target = relationship.to_object
+            if target in cached:
+                continue
+            header = catalog.header(target)
+            entry = self.by_name.get(target)
+            rank = learned.get(target) or JoinRank(name, target, JoinRole.OTHER, False, 0,
+                                                   len(relationship.column_pairs), 0)
+            cached[target] = join_score(
+                rank, same_module=bool(module) and header is not None and header.module == module,
+                tier=entry.tier if entry else Tier.ORDINARY,
+                described=entry is not None and entry.described,
+                popularity=entry.popularity if entry else 0, source_tier=source_tier)
+        self._join_scores[name] = cached
         return cached
 
     def parameters(self, name: str) -> tuple[Parameter, ...]:
@@ -507,34 +545,36 @@ def _join_snippets(builder: _Builder, context: CompletionContext, index: _Index,
     names = [index.resolve(r.name) or r.name for r in existing]
     present = {n.lower() for n in names} | {
         index.catalog.preferred_name(n).lower() for n in names}
-    best: dict[str, tuple[tuple[int, int, int], Relationship, TableRef]] = {}
+    best: dict[str, tuple[tuple[float, int, int, int], Relationship, TableRef]] = {}
     for position, ref in enumerate(existing):
         name = _catalog_name(ref, index)
         if name is None:
             continue
+        scores = index.join_scores(name)
         for relationship in index.relationships(name):
             target = relationship.to_object
             if target.lower() in present or index.catalog.header(target) is None:
                 continue
-            # The widest key; then a declared foreign key; then the reference joined last.
-            rank = (len(relationship.column_pairs),
+            # The strongest partner (role, prior, module, tier: see catalog.ranking), the
+            # reference joined last breaking ties; then the widest key; then a declared
+            # foreign key.
+            rank = (scores.get(target, 0.0) + 0.05 * position, len(relationship.column_pairs),
                     int(relationship.kind is RelationshipKind.FOREIGN_KEY), position)
             known = best.get(target)
             if known is None or rank > known[0]:
                 best[target] = (rank, relationship, ref)
     folded = context.prefix.lower()
-    def order(item: tuple[str, tuple[tuple[int, int, int], Relationship, TableRef]]
-              ) -> tuple[bool, bool, int, str]:
+    def order(item: tuple[str, tuple[tuple[float, int, int, int], Relationship, TableRef]]
+              ) -> tuple[bool, float, str]:
         target, (rank, _, _) = item
-        entry = index.by_name.get(target)
-        return (bool(folded) and not target.lower().startswith(folded),
-                not (entry is not None and entry.described), -rank[0], target.lower())
+        return (bool(folded) and not target.lower().startswith(folded), -rank[0],
+                target.lower())
 
     room = builder.limit - builder.limit // 4  # leave room for the plain list
     for target, (rank, relationship, ref) in sorted(best.items(), key=order):
         if len(builder.items) >= room:
             return
-        width = rank[0]
+        width = rank[1]
         if folded and folded not in target.lower():
             continue
         entry = index.by_name.get(target)

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from vgpt2.catalog.catalog import Catalog
 from vgpt2.catalog.model import ObjectType
+from vgpt2.catalog.ranking import Tier
 from vgpt2.server.analysis.completion import (
     Completion,
     CompletionOptions,
@@ -66,17 +67,21 @@ def test_view_detail_carries_module_and_description(sample_catalog: Catalog) -> 
     assert "`bAPTH`" in item.documentation
 
 
-def test_prefix_match_any_case_then_described_then_name(real_catalog: Catalog) -> None:
+def test_prefix_match_any_case_then_core_then_described(real_catalog: Catalog) -> None:
     items = items_at("SELECT * FROM jc|", real_catalog)
     assert items, "a lower-case prefix still finds JC views"
     starts = [i for i in items if i.label.lower().startswith("jc")]
     assert items[:len(starts)] == starts  # prefix matches come first
     views = [i.label for i in starts if i.kind == "view"]
-    headers = [real_catalog.header(v) for v in views]
-    described = [bool(h and h.description) for h in headers]
-    assert described == sorted(described, reverse=True)  # described (knowledge pack) first
-    with_text = [v for v, d in zip(views, described, strict=True) if d]
-    assert with_text == sorted(with_text, key=str.lower) and "JCJM" in with_text
+    ranks = [real_catalog.object_rank(v) for v in views]
+    tiers = [r.tier if r else Tier.ORDINARY for r in ranks]
+    # The knowledge pack's core views first, batch and reporting views last.
+    assert tiers == sorted(tiers)
+    assert "JCJM" in views[:5] and views.index("JCJM") < views.index("JCCB")
+    for tier in set(tiers):  # within a tier, described views first
+        headers = [real_catalog.header(v) for v, t in zip(views, tiers, strict=True) if t == tier]
+        described = [bool(h and h.description) for h in headers]
+        assert described == sorted(described, reverse=True)
     cut = complete_list("SELECT * FROM JC", 16, real_catalog, CompletionOptions(limit=5))
     assert len(cut.items) == 5 and cut.is_incomplete
 

@@ -1,0 +1,211 @@
+"""Ranking at real scale: JOIN partners, the FROM list and search, on the real Vista catalog.
+
+Run:  .venv/bin/python benchmarks/ranking_bench.py [--schema ../shared/vista-schema]
+      [--catalog compiled.vgpt2db] [--json out.json] [--misses]
+
+Everything is measured through the engines a user reaches: the completion engine
+(``complete`` after ``FROM X x WITH (NOLOCK) JOIN `` and after ``FROM AP``) and
+``catalog.search`` (what ``vgpt2 catalog search`` and generation's schema linking
+call). The gold data is benchmarks/data/join_partners.toml and questions.toml.
+
+Prints a Markdown table against the targets of issue 9 and, with ``--misses``,
+every pair or question that missed its target, with what ranked above it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import statistics
+import sys
+import tempfile
+import time
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO / "benchmarks" / "data"
+
+# The module prefixes whose FROM list is checked, and the core views people mean first.
+FROM_MODULES = ("AP", "AR", "JC", "PR", "SL", "PO", "GL", "EM", "IN", "PM", "HQ", "SM")
+
+
+@dataclass(frozen=True, slots=True)
+class PairResult:
+    object: str
+    partner: str
+    module: str
+    rank: int | None
+    """1-based position of the partner among the completion items; None when absent."""
+    above: tuple[str, ...]
+
+
+def load_pairs() -> list[dict[str, str]]:
+    with (DATA / "join_partners.toml").open("rb") as handle:
+        return list(tomllib.load(handle)["pair"])
+
+
+def load_questions() -> list[dict[str, object]]:
+    with (DATA / "questions.toml").open("rb") as handle:
+        return list(tomllib.load(handle)["question"])
+
+
+def join_text(name: str) -> str:
+    return f"SELECT *\nFROM {name} x WITH (NOLOCK)\nJOIN "
+
+
+def partner_rank(catalog: object, name: str, partner: str) -> PairResult:
+    from vgpt2.catalog.catalog import Catalog
+    from vgpt2.server.analysis.completion import complete
+
+    assert isinstance(catalog, Catalog)
+    text = join_text(name)
+    items = complete(text, len(text), catalog)
+    labels = [item.filter_text for item in items]
+    rank = labels.index(partner) + 1 if partner in labels else None
+    above = tuple(labels[: (rank - 1 if rank else 10)][:10])
+    return PairResult(name, partner, "", rank, above)
+
+
+def core_views(catalog: object) -> set[str]:
+    """Views the knowledge pack describes with synonyms: the objects people query."""
+    from vgpt2.catalog.catalog import Catalog
+
+    assert isinstance(catalog, Catalog)
+    return {h.name for h in catalog.headers()
+            if h.type.value == "view" and catalog.synonyms(h.name)}
+
+
+def measure(catalog_path: Path, misses: bool) -> dict[str, object]:
+    from vgpt2.catalog.catalog import Catalog
+    from vgpt2.catalog.search import search
+    from vgpt2.server.analysis.completion import complete, prepare
+
+    catalog = Catalog.open(catalog_path)
+    prepare(catalog)
+    gc.collect()
+    gc.freeze()  # as the language server does after loading: keystrokes do not rescan it
+    results: dict[str, object] = {}
+
+    # -- JOIN partners -------------------------------------------------------------------
+    pairs = load_pairs()
+    ranks: list[PairResult] = []
+    for pair in pairs:
+        found = partner_rank(catalog, pair["object"], pair["partner"])
+        ranks.append(PairResult(found.object, found.partner, pair["module"], found.rank,
+                                found.above))
+    top3 = sum(1 for r in ranks if r.rank is not None and r.rank <= 3) / len(ranks)
+    top10 = sum(1 for r in ranks if r.rank is not None and r.rank <= 10) / len(ranks)
+    mrr = statistics.fmean(1 / r.rank if r.rank else 0.0 for r in ranks)
+    results.update(pairs=len(ranks), modules=len({r.module for r in ranks}), top3=top3,
+                   top10=top10, mrr=mrr,
+                   worst=sorted(((r.rank or 999, r.object, r.partner) for r in ranks),
+                                reverse=True)[:8])
+    if misses:
+        for r in ranks:
+            if r.rank is None or r.rank > 3:
+                print(f"JOIN after {r.object}: {r.partner} at {r.rank}; above: "
+                      f"{', '.join(r.above)}", file=sys.stderr)
+
+    # -- FROM + two letters --------------------------------------------------------------
+    core = core_views(catalog)
+    from_ok = 0
+    from_detail: dict[str, list[str]] = {}
+    for module in FROM_MODULES:
+        text = f"SELECT *\nFROM {module}"
+        first = [i.filter_text for i in complete(text, len(text), catalog)[:5]]
+        from_detail[module] = first
+        good = all(n in core and n.startswith(module) for n in first)
+        from_ok += good
+        if misses and not good:
+            print(f"FROM {module}: {', '.join(first)}", file=sys.stderr)
+    results.update(from_modules=len(FROM_MODULES), from_core_first5=from_ok,
+                   from_lists=from_detail)
+
+    # -- search ----------------------------------------------------------------------------
+    questions = load_questions()
+    recall3: list[float] = []
+    recall10: list[float] = []
+    for question in questions:
+        gold = [str(g) for g in question["gold"]]  # type: ignore[attr-defined]
+        hits = [h.name for h in search(catalog, str(question["text"]), limit=10)]
+        recall3.append(sum(g in hits[:3] for g in gold) / len(gold))
+        recall10.append(sum(g in hits for g in gold) / len(gold))
+        if misses and recall3[-1] < 1:
+            print(f"search {question['text']!r}: gold {gold}; got {', '.join(hits[:6])}",
+                  file=sys.stderr)
+    results.update(questions=len(questions),
+                   question_modules=len({q["module"] for q in questions}),
+                   recall3=statistics.fmean(recall3), recall10=statistics.fmean(recall10))
+
+    # -- completion latency after JOIN (the ranked list) -------------------------------------
+    timings: list[float] = []
+    for _ in range(10):
+        for pair in pairs:
+            text = join_text(pair["object"])
+            started = time.perf_counter()
+            complete(text, len(text), catalog)
+            timings.append(time.perf_counter() - started)
+    timings.sort()
+    results.update(join_p50_ms=1000 * timings[len(timings) // 2],
+                   join_p99_ms=1000 * timings[int(len(timings) * 0.99) - 1])
+    catalog.close()
+    return results
+
+
+def build(schema: Path, output: Path) -> float:
+    from vgpt2.catalog.build import build_catalog
+
+    started = time.perf_counter()
+    build_catalog([schema], output, force=True)
+    return time.perf_counter() - started
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--schema", type=Path, default=REPO.parent / "shared" / "vista-schema")
+    parser.add_argument("--catalog", type=Path, help="an already compiled catalog to measure")
+    parser.add_argument("--builds", type=int, default=3, help="timed builds (median reported)")
+    parser.add_argument("--json", type=Path, help="also write the numbers here")
+    parser.add_argument("--misses", action="store_true", help="list what missed, on stderr")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        path = args.catalog
+        build_seconds: float | None = None
+        if path is None:
+            if not (args.schema / "columns.json").is_file():
+                print(f"no Vista export at {args.schema}", file=sys.stderr)
+                return 2
+            path = Path(folder) / "vista.vgpt2db"
+            build_seconds = statistics.median(build(args.schema, path)
+                                              for _ in range(max(args.builds, 1)))
+        results = measure(path, args.misses)
+    results["build_s"] = build_seconds
+    rows = [
+        ("JOIN partner in top 3", f"{results['top3']:.1%}", "≥ 90%"),
+        ("JOIN partner in top 10", f"{results['top10']:.1%}", "100%"),
+        ("JOIN partner MRR", f"{results['mrr']:.3f}", "≥ 0.8"),
+        ("search recall@3", f"{results['recall3']:.3f}", "≥ 0.9"),
+        ("search recall@10", f"{results['recall10']:.3f}", "≥ 0.98"),
+        ("`FROM` + two letters: first five all core views of the module",
+         f"{results['from_core_first5']} of {results['from_modules']}", "all"),
+        ("completion after JOIN, p50", f"{results['join_p50_ms']:.2f} ms", "-"),
+        ("completion after JOIN, p99", f"{results['join_p99_ms']:.2f} ms", "< 10 ms"),
+        ("catalog build (median)",
+         f"{build_seconds:.2f} s" if build_seconds is not None else "not measured", "< 3 s"),
+    ]
+    print(f"{results['pairs']} pairs over {results['modules']} modules; "
+          f"{results['questions']} questions over {results['question_modules']} modules\n")
+    print("| measure | value | target |\n|---|---|---|")
+    for row in rows:
+        print(f"| {' | '.join(row)} |")
+    print("\nworst pairs (rank, object, partner):", results["worst"])
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
