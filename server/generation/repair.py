@@ -125,11 +125,33 @@ def _gates(catalog: Catalog, sql: str) -> list[Problem]:
         if not isinstance(tree, exp.Query):
             problems.append(Problem("VG000", "not a SELECT query vgpt2 can check; write one "
                                              "SELECT (or WITH ... SELECT) statement"))
-    for ref in source_refs(tokenize(sql)):
+    for tree in queries:
+        for star in tree.find_all(exp.Star):
+            if not isinstance(star.parent, (exp.Select, exp.Column, exp.Count, exp.Anonymous)):
+                problems.append(Problem("VG000", "syntax error: '*' stands only in the select "
+                                                 "list or in COUNT(*)"))
+                break
+        for where in tree.find_all(exp.Where):
+            if any(agg.find_ancestor(exp.Select) is where.parent
+                   for agg in where.find_all(exp.AggFunc)):
+                problems.append(Problem("VG000", "an aggregate (SUM, COUNT ...) cannot stand in "
+                                                 "WHERE; use HAVING"))
+                break
+    refs = source_refs(tokenize(sql))
+    created = {r.name.lower() for r in refs if r.target and r.kind in ("temp", "variable")}
+    created |= {m.group(1).lower() for m in _TABLE_VARIABLE.finditer(sql)}
+    for ref in refs:
         if ref.kind == "object" and len(ref.parts) > 2:
             problems.append(Problem("VG001", f"'{'.'.join(ref.parts)}' names another database "
                                              "or server; use the Vista views of this database"))
+        elif ref.kind in ("temp", "variable") and not ref.target and (
+                ref.name.lower() not in created):
+            problems.append(Problem("VG001", f"'{ref.name}' is read but this query does not "
+                                             "create it; read the Vista views directly"))
     return problems
+
+
+_TABLE_VARIABLE = re.compile(r"\bDECLARE\s+(@\w+)\s+(?:AS\s+)?TABLE\b", re.IGNORECASE)
 
 
 def repair_request(problems: list[Problem], sql: str | None, what: str) -> str:
