@@ -19,6 +19,7 @@ from typing import Any
 from vgpt2.catalog.model import (
     CatalogObject,
     Column,
+    ImportIssue,
     ObjectType,
     Parameter,
     Relationship,
@@ -28,7 +29,12 @@ from vgpt2.catalog.model import (
     choose_key,
 )
 from vgpt2.catalog.ranking import JoinRank, JoinRole, ObjectRank, Tier
-from vgpt2.catalog.store import FORMAT_VERSION, decode_keys
+from vgpt2.catalog.store import (
+    FORMAT_VERSION,
+    decode_import_issues,
+    decode_keys,
+    expected_tables,
+)
 
 
 class CatalogError(Exception):
@@ -50,11 +56,39 @@ class ObjectHeader:
     column_count: int
 
 
+SQLITE_HEADER = b"SQLite format 3\x00"
+COMPILED_SUFFIX = ".vgpt2db"
+REBUILD_HINT = "rebuild it with `vgpt2 catalog build SOURCE --output FILE.vgpt2db`"
+
+
+def has_sqlite_header(path: Path) -> bool:
+    """Whether ``path`` starts like an SQLite database: the test for "a compiled catalog".
+
+    The content decides, not the suffix: a catalog built as ``vista.db`` is still one.
+    """
+    try:
+        with path.open("rb") as stream:
+            return stream.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError:
+        return False
+
+
+def looks_compiled(path: Path) -> bool:
+    """A file to open as a compiled catalog (and report on if it is not a good one)."""
+    return path.is_file() and (path.suffix.lower() == COMPILED_SUFFIX or has_sqlite_header(path))
+
+
 class Catalog:
     def __init__(self, connection: sqlite3.Connection, path: Path | None = None) -> None:
         self._connection = connection
         self._lock = threading.Lock()
         self.path = path
+        self.notices: list[str] = []
+        """Warnings about how this catalog was found or built, for the CLI, doctor and status."""
+        self.fallback: str | None = None
+        """Set when this is an older build used because rebuilding its sources failed."""
+        self.read_error: str | None = None
+        """The first read that failed after opening (a file damaged while in use)."""
         self.meta: dict[str, str] = dict(self._query("SELECT key, value FROM meta"))
         if self.meta.get("format") != FORMAT_VERSION:
             raise CatalogError(
@@ -64,8 +98,8 @@ class Catalog:
         self._folded: dict[str, list[str]] = {}
         for row in self._query("SELECT id, schema, name, type, module, description, family, "
                                "column_count FROM objects"):
-            header = ObjectHeader(row[0], row[1], row[2], ObjectType(row[3]), row[4], row[5],
-                                  row[6], row[7])
+            header = ObjectHeader(row[0], row[1], row[2], self._object_type(row[2], row[3]),
+                                  row[4], row[5], row[6], row[7])
             self._headers[header.name] = header
             self._folded.setdefault(header.name.lower(), []).append(header.name)
         self._join_ranking: dict[str, dict[str, JoinRank]] = {}
@@ -75,16 +109,31 @@ class Catalog:
             self._members.setdefault(header.family, []).append(header.name)
 
     @classmethod
-    def open(cls, path: Path) -> Catalog:
+    def open(cls, path: Path, *, copy: bool = False) -> Catalog:
+        """Open and verify a compiled file; :class:`CatalogError` says what is wrong with it.
+
+        Verified: it is an SQLite database, SQLite's quick check passes, and it has
+        every table and column this version reads. ``copy`` reads the whole file into
+        memory, so that the catalog in use stays intact when the file is later
+        overwritten in place (a server keeps its last good catalog that way).
+        """
         if not path.is_file():
             raise CatalogError(f"{path}: no compiled catalog here; run `vgpt2 catalog build`")
+        _check_file(path)
         try:
             connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
                                          check_same_thread=False)
+            if copy:
+                memory = sqlite3.connect(":memory:", check_same_thread=False)
+                try:
+                    connection.backup(memory)
+                finally:
+                    connection.close()
+                connection = memory
+            _verify(connection, path)
             return cls(connection, path)
         except sqlite3.DatabaseError as error:
-            raise CatalogError(
-                f"{path}: not a usable vgpt2 catalog ({error}); rebuild it") from None
+            raise CatalogError(_damaged(path, str(error))) from None
 
     def close(self) -> None:
         self._connection.close()
@@ -94,7 +143,27 @@ class Catalog:
             try:
                 return self._connection.execute(sql, parameters).fetchall()
             except sqlite3.DatabaseError as error:
-                raise CatalogError(f"{self.path or 'catalog'}: {error}") from None
+                message = _damaged(self.path, str(error))
+                if self.read_error is None:
+                    self.read_error = message
+                raise CatalogError(message) from None
+
+    def _object_type(self, name: str, value: str) -> ObjectType:
+        try:
+            return ObjectType(value)
+        except ValueError:
+            known = ", ".join(t.value for t in ObjectType)
+            raise CatalogError(
+                f"{self.path or 'catalog'}: object {name!r} has the unknown type {value!r} "
+                f"(known: {known}); the file is damaged or from a newer vgpt2: "
+                f"{REBUILD_HINT}") from None
+
+    def import_problems(self) -> tuple[list[ImportIssue], dict[str, int]]:
+        """The import errors and warnings recorded when this catalog was built, with totals."""
+        try:
+            return decode_import_issues(self.meta)
+        except ValueError as error:
+            raise CatalogError(f"{self.path or 'catalog'}: {error}; {REBUILD_HINT}") from None
 
     # -- names -------------------------------------------------------------------------------
 
@@ -142,6 +211,19 @@ class Catalog:
 
     @functools.lru_cache(maxsize=4096)  # noqa: B019 - the catalog lives as long as its cache
     def _object(self, object_id: int) -> CatalogObject:
+        try:
+            return self._decode_object(object_id)
+        except (ValueError, TypeError, KeyError) as error:  # json, enums, row shapes
+            raise self._undecodable(f"object #{object_id}", error) from None
+
+    def _undecodable(self, what: str, error: Exception) -> CatalogError:
+        message = (f"{self.path or 'catalog'}: {what} cannot be read ({error}); the file is "
+                   f"damaged or from another vgpt2: {REBUILD_HINT}")
+        if self.read_error is None:
+            self.read_error = message
+        return CatalogError(message)
+
+    def _decode_object(self, object_id: int) -> CatalogObject:
         (row,) = self._query(
             "SELECT schema, name, type, module, description, base_objects, parameters, keys, "
             "definition, source FROM objects WHERE id = ?", (object_id,))
@@ -197,8 +279,11 @@ class Catalog:
             "WHERE from_object = ? OR to_object = ?", (family, family))
         found = []
         for kind, source, target, pairs, rel_name in rows:
-            rel = Relationship(RelationshipKind(kind), source, target,
-                               tuple((a, b) for a, b in json.loads(pairs)), rel_name)
+            try:
+                rel = Relationship(RelationshipKind(kind), source, target,
+                                   tuple((a, b) for a, b in json.loads(pairs)), rel_name)
+            except (ValueError, TypeError) as error:
+                raise self._undecodable(f"a relationship of {family}", error) from None
             if rel.from_object != family:
                 rel = rel.reversed()
             if family != name:
@@ -323,3 +408,55 @@ class SearchRow:
     description: str
     synonyms: str
     columns: str
+
+
+def _damaged(path: Path | None, detail: str) -> str:
+    where = path or "catalog"
+    if "malformed" in detail or "not a database" in detail or "no such" in detail:
+        return (f"{where}: the compiled catalog is damaged or truncated ({detail}); "
+                f"{REBUILD_HINT}")
+    return f"{where}: cannot read the compiled catalog ({detail}); {REBUILD_HINT}"
+
+
+def _check_file(path: Path) -> None:
+    """Reject what is no SQLite file at all, before SQLite gives a cryptic answer about it."""
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise CatalogError(f"{path}: cannot read: {error.strerror or error}") from None
+    if size == 0:
+        raise CatalogError(f"{path}: the compiled catalog is empty (0 bytes), as an "
+                           f"interrupted copy leaves it; {REBUILD_HINT}")
+    if not has_sqlite_header(path):
+        raise CatalogError(f"{path}: not a compiled vgpt2 catalog (not an SQLite database); "
+                           f"{REBUILD_HINT}, or name the export folder instead")
+
+
+def _verify(connection: sqlite3.Connection, path: Path) -> None:
+    """SQLite's quick check, then every table and column this version reads."""
+    rows = connection.execute("PRAGMA quick_check").fetchall()
+    if [tuple(r) for r in rows] != [("ok",)]:
+        first = " ".join(str(rows[0][0]).split())[:200] if rows else "no answer"
+        raise CatalogError(f"{path}: the compiled catalog is damaged (SQLite quick check: "
+                           f"{first}); {REBUILD_HINT}")
+    present = {r[0] for r in connection.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "meta" not in present:
+        raise CatalogError(f"{path}: an SQLite database but not a vgpt2 catalog (no meta "
+                           f"table); {REBUILD_HINT}")
+    found = connection.execute("SELECT value FROM meta WHERE key = 'format'").fetchall()
+    version = found[0][0] if found else None
+    if version != FORMAT_VERSION:
+        raise CatalogError(f"{path} was compiled by another vgpt2 version (format "
+                           f"{version!r}, need {FORMAT_VERSION}); rebuild it")
+    expected = expected_tables()
+    missing = sorted(expected.keys() - present)
+    if missing:
+        raise CatalogError(f"{path}: the compiled catalog is damaged or incomplete: table "
+                           f"{', '.join(missing)} missing; {REBUILD_HINT}")
+    for table, columns in sorted(expected.items()):
+        have = {r[1] for r in connection.execute(f'PRAGMA table_info("{table}")')}
+        lacking = sorted(columns - have)
+        if lacking:
+            raise CatalogError(f"{path}: the compiled catalog is damaged or incomplete: table "
+                               f"{table} lacks column {', '.join(lacking)}; {REBUILD_HINT}")

@@ -6,13 +6,15 @@ headers; columns, relationships and knowledge are read on demand.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import sqlite3
 from collections.abc import Iterable
+from pathlib import Path
 
 from vgpt2.catalog.builder import SchemaData
-from vgpt2.catalog.model import CatalogObject, Key, ObjectType
+from vgpt2.catalog.model import CatalogObject, ImportIssue, Key, ObjectType
 
 FORMAT_VERSION = "5"
 
@@ -213,3 +215,59 @@ def decode_keys(text: str) -> tuple[Key, ...]:
 
     return tuple(Key(name, KeyKind(kind), tuple(columns))
                  for name, kind, columns in json.loads(text))
+
+
+# -- integrity and build records (read by Catalog.open, written by build) ---------------------
+
+
+@functools.cache
+def expected_tables() -> dict[str, frozenset[str]]:
+    """Every table a compiled file must hold, with its columns.
+
+    Read back from :data:`SCHEMA` itself, so a table added there is checked on
+    open without a second list to keep in step.
+    """
+    connection = sqlite3.connect(":memory:")
+    try:
+        connection.executescript(SCHEMA)
+        names = [r[0] for r in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        return {name: frozenset(r[1] for r in connection.execute(
+                    f'PRAGMA table_info("{name}")'))
+                for name in names}
+    finally:
+        connection.close()
+
+
+ISSUES_KEY = "import_issues"
+"""Meta key: the import problems of the build, as JSON ``[[path, line, severity, message]]``."""
+ISSUE_COUNTS_KEY = "import_issue_counts"
+"""Meta key: JSON ``{"error": n, "warning": n}``, the totals even when the list was cut."""
+RECORDED_ISSUES = 200
+"""At most this many problems are kept in the file; the counts say how many there were."""
+
+
+def encode_import_issues(issues: Iterable[ImportIssue]) -> dict[str, str]:
+    """The meta entries that record a build's errors and warnings (informational notes not)."""
+    kept = [i for i in issues if i.severity in ("error", "warning")]
+    kept.sort(key=lambda i: i.severity != "error")  # errors first when the list is cut
+    counts = {"error": sum(i.severity == "error" for i in kept),
+              "warning": sum(i.severity == "warning" for i in kept)}
+    return {
+        ISSUES_KEY: json.dumps([[str(i.path), i.line, i.severity, i.message]
+                                for i in kept[:RECORDED_ISSUES]], ensure_ascii=False),
+        ISSUE_COUNTS_KEY: json.dumps(counts),
+    }
+
+
+def decode_import_issues(meta: dict[str, str]) -> tuple[list[ImportIssue], dict[str, int]]:
+    """What :func:`encode_import_issues` recorded; nothing for a catalog built before it."""
+    try:
+        rows = json.loads(meta.get(ISSUES_KEY, "[]"))
+        counts = json.loads(meta.get(ISSUE_COUNTS_KEY, "{}"))
+        issues = [ImportIssue(Path(path), line, message, severity=severity)
+                  for path, line, severity, message in rows]
+        return issues, {"error": int(counts.get("error", 0)),
+                        "warning": int(counts.get("warning", 0))}
+    except (ValueError, TypeError, AttributeError) as error:
+        raise ValueError(f"the recorded import problems are unreadable ({error})") from None

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 
+from vgpt2.catalog.catalog import has_sqlite_header
 from vgpt2.catalog.model import ImportIssue, ImportResult, UserType
 
 
@@ -23,6 +24,12 @@ def import_source(path: Path, known_types: Mapping[str, UserType] | None = None)
     if not path.exists():
         result = ImportResult(source=path)
         result.issues.append(_error(path, "source does not exist"))
+        return result
+    if path.is_file() and has_sqlite_header(path):
+        result = ImportResult(source=path)
+        result.issues.append(_error(
+            path, "a compiled vgpt2 catalog, not a source: use it as it is (--catalog, or "
+            "`catalog` in vgpt2.toml), or build from the export folder it was made from"))
         return result
     if path.is_file() and path.suffix.lower() == ".toml":
         return load_knowledge(path)

@@ -38,7 +38,7 @@ from vgpt2.catalog.model import (
 from vgpt2.catalog.naming import module_of
 from vgpt2.catalog.sqltypes import SQL_TYPES
 
-__all__ = ["decode_sql_bytes", "import_ddl", "split_batches"]
+__all__ = ["decode_sql_bytes", "import_ddl", "looks_binary", "split_batches"]
 
 UNKNOWN = "unknown"
 COMPUTED = "computed"
@@ -64,6 +64,21 @@ def decode_sql_bytes(data: bytes) -> str:
         except UnicodeDecodeError:
             pass
     return data.decode("cp1252", errors="replace")
+
+
+_CONTROL = frozenset(chr(c) for c in range(32) if chr(c) not in "\t\n\r\f\v") | {"\ufffd"}
+
+
+def looks_binary(text: str, sample: int = 65536) -> bool:
+    """Whether decoded "text" is really binary data: a NUL, or many control characters.
+
+    A script never holds a NUL once decoded (UTF-16 is decoded first); random bytes
+    decoded as Windows-1252 are one part in eight controls or replacement marks.
+    """
+    head = text[:sample]
+    if "\x00" in head:
+        return True
+    return bool(head) and sum(c in _CONTROL for c in head) * 20 > len(head)
 
 
 _GO = re.compile(r"\n[ \t]*[gG][oO](?:[ \t]+\d+)?[ \t]*(?:--[^\r\n]*)?\r?(?=\n|\Z)")
@@ -517,9 +532,15 @@ class _Reader:
         try:
             data = path.read_bytes()
         except OSError as error:
-            self.result.warn(path, None, f"cannot read: {error}")
+            self.result.issues.append(ImportIssue(path, None, f"cannot read: {error}", "error"))
             return
-        self.read_text(_Source(path, decode_sql_bytes(data)))
+        text = decode_sql_bytes(data)
+        if looks_binary(text):
+            self.result.issues.append(ImportIssue(
+                path, None, "a binary file, not a T-SQL script (a compiled catalog, an archive, "
+                "a spreadsheet?); skipped", "error"))
+            return
+        self.read_text(_Source(path, text))
 
     def read_text(self, src: _Source) -> None:
         for start, end in split_batches(src.text):

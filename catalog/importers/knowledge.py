@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from vgpt2.catalog.model import ImportResult, Knowledge, StatusCode
+from vgpt2.catalog.model import ImportIssue, ImportResult, Knowledge, StatusCode
 
 BUNDLED_FILE = "knowledge.toml"
 
@@ -67,7 +67,8 @@ def load_knowledge(path: Path) -> ImportResult:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
-        result.warn(path, None, f"cannot read knowledge file: {error}")
+        result.issues.append(ImportIssue(path, None, f"cannot read knowledge file: {error}",
+                                         "error"))
         return result
 
     locator = _Locator(text)

@@ -16,6 +16,7 @@ from vgpt2.catalog.model import (
     CatalogObject,
     Column,
     ForeignKey,
+    ImportIssue,
     ImportResult,
     Key,
     KeyKind,
@@ -100,7 +101,8 @@ def _records(path: Path, result: ImportResult) -> Iterator[tuple[dict[str, Any],
     try:
         text = read_text(path)
     except (OSError, UnicodeDecodeError) as error:
-        result.warn(path, None, f"cannot read: {error}")
+        # Errors, not warnings: a whole file's records are missing from the catalog.
+        result.issues.append(ImportIssue(path, None, f"cannot read: {error}", "error"))
         return
     try:
         for record in iter_json_array(text):
@@ -109,7 +111,8 @@ def _records(path: Path, result: ImportResult) -> Iterator[tuple[dict[str, Any],
             else:
                 result.warn(path, record.line, "expected a JSON object; record skipped")
     except JsonArrayError as error:
-        result.warn(path, error.line, f"{error}; the rest of this file was not read")
+        result.issues.append(ImportIssue(
+            path, error.line, f"{error}; the rest of this file was not read", "error"))
 
 
 def _field(

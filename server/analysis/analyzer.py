@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError, SqlglotError, TokenError
-from vgpt2.catalog.catalog import Catalog
+from vgpt2.catalog.catalog import Catalog, CatalogError
 from vgpt2.server.analysis.checks import CHECKS
 from vgpt2.server.analysis.findings import Finding, LineIndex, Severity
 from vgpt2.server.analysis.resolver import Resolver, Session
@@ -152,6 +152,8 @@ def _analyze_statement(text: str, statement: Statement, catalog: Catalog,
             findings.extend(check(model, catalog, text))
     except RecursionError:
         return []
+    except CatalogError:
+        raise  # an unreadable catalog must never pass for "no findings"
     except Exception:  # a tree shape the resolver does not know: no verdict beats a crash
         _log.exception("analysis of the statement at offset %d failed", base)
         return []
