@@ -17,7 +17,12 @@ if TYPE_CHECKING:
 @functools.cache
 def build_app() -> typer.Typer:
     import typer
-    from vgpt2.server.cli import catalog_commands, check_commands, server_commands
+    from vgpt2.server.cli import (
+        ask_commands,
+        catalog_commands,
+        check_commands,
+        server_commands,
+    )
 
     application = typer.Typer(
         name="vgpt2",
@@ -28,6 +33,7 @@ def build_app() -> typer.Typer:
     application.add_typer(catalog_commands.app, name="catalog")
     check_commands.register(application)
     server_commands.register(application)
+    ask_commands.register(application)
     return application
 
 
