@@ -42,7 +42,8 @@ class Settings(BaseModel):
         description="A compiled .vgpt2db file, or sources (export folders, DDL folders, "
         "knowledge .toml files) compiled on demand. Empty: the bundled sample.")
     cache_dir: Path | None = Field(
-        default=None, description="Where compiled catalogs are cached.")
+        default=None, description="Where compiled catalogs are cached; honoured only in the "
+        "file VGPT2_CONFIG names (a repository's own vgpt2.toml cannot move the cache).")
     rules: dict[str, RuleLevel] = Field(
         default_factory=dict,
         description='Per-rule severity or "off", e.g. {"VG004": "error", "VG007": "off"}.')
@@ -132,10 +133,16 @@ def load_settings(start: Path | None = None) -> Settings:
                              for e in error.errors())
         raise ConfigError(f"{path}: {problems}") from None
     base = path.parent
+    cache_dir = settings.cache_dir
+    if not os.environ.get(ENV_CONFIG):
+        # A file found beside the SQL belongs to its repository, which must not choose
+        # where we write (it could point the cache into itself, at links it ships): only
+        # the user's own configuration (VGPT2_CONFIG, VGPT2_CACHE_DIR) moves the cache.
+        cache_dir = None
     return settings.model_copy(update={
         "catalog": [p if p.is_absolute() else base / p for p in settings.catalog],
-        "cache_dir": (settings.cache_dir if settings.cache_dir is None
-                      or settings.cache_dir.is_absolute() else base / settings.cache_dir),
+        "cache_dir": (cache_dir if cache_dir is None
+                      or cache_dir.is_absolute() else base / cache_dir),
         "model": settings.model.with_base(base),
         "origin": path,
     })

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -24,9 +25,12 @@ def lsp(
     = False,
     host: Annotated[str, typer.Option(help="TCP host: loopback only.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.", min=1, max=65535)] = 2087,
+    catalog: Annotated[list[Path] | None, typer.Option(
+        "--catalog", help="A compiled catalog or its sources (repeatable); wins over the "
+        "editor's settings and vgpt2.toml.")] = None,
 ) -> None:
     """Run the language server (diagnostics, completion, hover, quick fixes) for any editor."""
-    status = launch(stdio=stdio, tcp=tcp, host=host, port=port)
+    status = launch(stdio=stdio, tcp=tcp, host=host, port=port, catalog=catalog)
     if status:
         raise typer.Exit(status)
 

@@ -1,36 +1,49 @@
 """The vgpt2 language server: registers one handler per LSP method; engines do the work.
 
-Handlers convert LSP positions to text offsets, call an engine from
-``vgpt2.server.analysis`` with a snapshot of the document and the current
-catalog, and convert the result back. Diagnostics run debounced in a worker
-thread; a run superseded by a newer edit is dropped.
+Handlers take a snapshot of an open document (``documents.py`` keeps it identical
+to the editor's text), hand the slow work (analysis, symbols, code actions, hover,
+definitions) to the background :class:`~vgpt2.server.lsp.workers.Runner` and
+convert the result back with the document's one line index. The event loop only
+reads messages, so ``$/cancelRequest`` is honoured and completion (fast, on the
+loop) never waits behind an analysis. A result overtaken by a newer edit is
+dropped (diagnostics) or answered ``ContentModified`` (requests). Nothing is read
+from disk for a document the editor has not opened.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
+import json
 import logging
+import os
 import re
 import stat
+import tempfile
+import threading
 import uuid
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Generator
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcContentModified, JsonRpcInternalError
+from pygls.io_ import run_async
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
+from pygls.protocol.language_server import lsp_method
 from vgpt2.catalog.catalog import Catalog
-from vgpt2.server.analysis import Finding, LineIndex, RuleSettings, Severity, analyze
+from vgpt2.server.analysis import Finding, RuleSettings, Severity, analyze
 from vgpt2.server.analysis.completion import (
     Completion,
     CompletionOptions,
     complete_list,
     prepare,
 )
-from vgpt2.server.analysis.definition import definition_at, render_object
+from vgpt2.server.analysis.definition import Definition, definition_at, render_object
 from vgpt2.server.analysis.fixing import choose_fixes
 from vgpt2.server.analysis.hover import hover
 from vgpt2.server.analysis.rules import RULES
@@ -40,8 +53,10 @@ from vgpt2.server.analysis.symbols import Symbol, document_symbols
 from vgpt2.server.config import ConfigError, Settings
 from vgpt2.server.doctor import diagnose
 from vgpt2.server.lsp.convert import to_offset, to_range
+from vgpt2.server.lsp.documents import Document, Documents, LineIndex, normalize_uri
 from vgpt2.server.lsp.settings import ResolvedSettings, resolve
 from vgpt2.server.lsp.state import CatalogHolder, SourceWatcher
+from vgpt2.server.lsp.workers import Runner
 
 _log = logging.getLogger(__name__)
 
@@ -50,6 +65,9 @@ DOCTOR_COMMAND = "vgpt2.doctor"
 SHOW_OBJECT_COMMAND = "vgpt2.showObject"
 STATUS_COMMAND = "vgpt2.catalogStatus"
 STATUS_NOTIFICATION = "vgpt2/catalogStatus"
+
+LARGE_DOCUMENT = 1_000_000
+"""Characters above which opening a document warns that checking it will be slow."""
 
 _SEVERITY = {
     Severity.ERROR: types.DiagnosticSeverity.Error,
@@ -85,19 +103,130 @@ def _version() -> str:
         return "0"
 
 
+class VgptProtocol(LanguageServerProtocol):
+    """pygls's protocol with vgpt2's own document model and tighter bookkeeping.
+
+    * didOpen/didChange/didClose update :class:`Documents` (spec line breaks, the
+      negotiated encoding) instead of pygls's workspace, which splits lines at
+      U+2028, form feed and the like;
+    * a finished handler's future leaves ``_request_futures`` (pygls keeps the one of
+      every notification forever: the memory creep of a long editing session);
+    * an internal error's response says what failed, never the traceback or local paths
+      (those go to the server's log).
+    """
+
+    _server: VgptServer
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
+    def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams
+                                    ) -> Generator[Any, Any, None]:
+        self._server.documents.open(params.text_document)
+        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_OPEN)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams
+                                      ) -> Generator[Any, Any, None]:
+        self._server.documents.change(params)
+        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CHANGE)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
+    def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams
+                                     ) -> Generator[Any, Any, None]:
+        self._server.documents.close(params.text_document.uri)
+        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CLOSE)) is not None:
+            yield handler, (params,), None
+
+    def _execute_handler(self, msg_id: Any, handler: Any, callback: Any,
+                         args: tuple[Any, ...] | None = None,
+                         kwargs: dict[str, Any] | None = None) -> None:
+        def done(future: Any) -> None:
+            try:
+                callback(future)
+            finally:
+                if self._request_futures.get(msg_id) is future:
+                    del self._request_futures[msg_id]
+
+        super()._execute_handler(msg_id, handler, done, args, kwargs)
+
+    def _send_response(self, msg_id: Any, result: Any | None = None,
+                       error: types.ResponseError | None = None) -> None:
+        if error is not None and error.code == JsonRpcInternalError.CODE:
+            kind = error.message.split(":", 1)[0].strip() or "error"
+            if not kind.isidentifier():
+                kind = "error"
+            error = types.ResponseError(
+                code=error.code,
+                message=f"vgpt2: internal error ({kind}); the language server's log has the "
+                        "details")
+        super()._send_response(msg_id, result, error)
+
+
 class VgptServer(LanguageServer):
-    def __init__(self) -> None:
-        super().__init__("vgpt2", _version())
+    def __init__(self, catalog: list[Path] | None = None) -> None:
+        super().__init__("vgpt2", _version(), protocol_cls=VgptProtocol)
         self.holder = CatalogHolder()
         self.settings: ResolvedSettings | None = None
         self.editor_settings: dict[str, Any] = {}
+        self.command_line_catalog = catalog
+        """``vgpt2 lsp --catalog PATH``: wins over the editor's settings and vgpt2.toml."""
         self.root: Path | None = None
-        self.executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="vgpt2")
+        self.documents = Documents()
+        self.runner = Runner(workers=2)
         self.pending: dict[str, asyncio.Task[None]] = {}
         self.findings: dict[str, tuple[int | None, list[Finding]]] = {}
+        self.warned_large: set[str] = set()
         self.watcher = SourceWatcher(self._sources_changed)
         self.loop: asyncio.AbstractEventLoop | None = None
         self.ready = asyncio.Event()
+
+    # -- transport ---------------------------------------------------------------------------
+
+    def start_tcp(self, host: str, port: int) -> None:
+        """Serve one client over TCP; a second connection while one is served is told so
+        and closed (it would otherwise share, and steal, the first one's answers)."""
+        self._stop_event = stop_event = threading.Event()
+        connected = False
+
+        async def connection(reader: asyncio.StreamReader,
+                             writer: asyncio.StreamWriter) -> None:
+            nonlocal connected
+            if connected:
+                _log.warning("refused a second client: this server already serves one")
+                writer.write(_frame({"jsonrpc": "2.0", "method": "window/showMessage",
+                                     "params": {"type": 1, "message": (
+                                         "vgpt2: this language server already has a client; "
+                                         "start another `vgpt2 lsp --tcp --port N`")}}))
+                try:
+                    await writer.drain()
+                finally:
+                    writer.close()
+                return
+            connected = True
+            self.protocol.set_writer(writer)
+            await run_async(stop_event=stop_event, reader=reader, protocol=self.protocol,
+                            logger=_log, error_handler=self.report_server_error)
+            self.shutdown()  # type: ignore[no-untyped-call]
+
+        async def serve() -> None:
+            self._server = await asyncio.start_server(connection, host, port)
+            _log.info("listening on %s:%s", host, port)
+            async with self._server:
+                await self._server.serve_forever()
+
+        with contextlib.suppress(asyncio.CancelledError):
+            asyncio.run(serve())
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        """Errors outside a request: logged in full, shown to the user without paths."""
+        _log.error("vgpt2 server error: %r", error)
+        if source is not None and getattr(source, "__name__", "") == "FeatureRequestError":
+            return
+        self.window_show_message(types.ShowMessageParams(
+            type=types.MessageType.Error,
+            message=f"vgpt2: internal error ({type(error).__name__}); the language server's "
+                    "log has the details"))
 
     # -- settings and catalog ----------------------------------------------------------------
 
@@ -128,6 +257,10 @@ class VgptServer(LanguageServer):
                 type=types.MessageType.Error, message=f"vgpt2: {error}"))
             # Keep what worked; with nothing yet, run on the defaults (the bundled sample).
             settings = self.settings or ResolvedSettings(file=Settings())
+        if self.command_line_catalog:
+            settings = settings.model_copy(update={
+                "file": settings.file.model_copy(update={"catalog": self.command_line_catalog}),
+                "origins": {**settings.origins, "catalog": "command line (--catalog)"}})
         previous = self.settings
         self.settings = settings
         if previous is None or previous.file.catalog != settings.file.catalog \
@@ -148,8 +281,7 @@ class VgptServer(LanguageServer):
                     title="vgpt2", message="Loading the Vista catalog"))
             except Exception:
                 progress = False
-        loop = asyncio.get_running_loop()
-        status = await loop.run_in_executor(self.executor, self.holder.load, settings)
+        status = await self.runner.run(self.holder.load, settings)
         if progress:
             self.work_done_progress.end(token, types.WorkDoneProgressEnd(message=status.message))
         if self.holder.error:
@@ -161,7 +293,7 @@ class VgptServer(LanguageServer):
         self.ready.set()
         self.recheck_all()  # first diagnostics before the warm-up below
         if self.holder.catalog is not None:  # build completion lists now, not on a keystroke
-            await loop.run_in_executor(self.executor, prepare, self.holder.catalog)
+            await self.runner.run(prepare, self.holder.catalog)
             # The catalog and its indexes live as long as the server: keep them out of the
             # collector's full passes, which otherwise pause completions for ~40 ms.
             gc.collect()
@@ -175,55 +307,95 @@ class VgptServer(LanguageServer):
         if self.loop is not None:
             asyncio.run_coroutine_threadsafe(self.reload_catalog(), self.loop)
 
+    # -- documents ---------------------------------------------------------------------------
+
+    def document(self, uri: str) -> Document | None:
+        """The open document ``uri`` (any spelling of it); None if the editor never opened it."""
+        return self.documents.get(uri)
+
+    def warn_if_large(self, document: Document) -> None:
+        key = normalize_uri(document.uri)
+        if len(document.text) <= LARGE_DOCUMENT or key in self.warned_large:
+            return
+        self.warned_large.add(key)
+        name = document.uri.rsplit("/", 1)[-1]
+        self.window_show_message(types.ShowMessageParams(
+            type=types.MessageType.Warning,
+            message=f"vgpt2: {name} has {len(document.text):,} characters; checking it runs "
+                    "in the background and may take a while"))
+
+    async def on_snapshot(self, uri: str, job: Callable[[LineIndex], Any]) -> Any:
+        """Run ``job`` over the open document's text on the runner (None when ``uri`` is
+        not open); ContentModified when an edit overtook it: its positions would point
+        into text the editor no longer has."""
+        document = self.document(uri)
+        if document is None:
+            return None
+        version = document.version
+        result = await self.runner.run(job, document.index)
+        current = self.document(uri)
+        if current is None or current.version != version:
+            raise JsonRpcContentModified("the document changed while this was computed")
+        return result
+
     # -- diagnostics -------------------------------------------------------------------------
 
     def schedule(self, uri: str, delay: float | None = None) -> None:
         """Analyze ``uri`` after the debounce delay, replacing a run not yet started."""
-        previous = self.pending.pop(uri, None)
+        key = normalize_uri(uri)
+        previous = self.pending.pop(key, None)
         if previous is not None:
             previous.cancel()
         if delay is None:
             delay = (self.settings.diagnostics_delay_ms if self.settings else 250) / 1000
-        self.pending[uri] = asyncio.ensure_future(self._diagnose(uri, delay))
+        self.pending[key] = asyncio.ensure_future(self._diagnose(key, delay))
 
     def recheck_all(self) -> None:
-        for uri in list(self.workspace.text_documents):
-            self.schedule(uri, delay=0)
+        for key in self.documents.uris():
+            self.schedule(key, delay=0)
 
-    async def _diagnose(self, uri: str, delay: float) -> None:
+    async def _diagnose(self, key: str, delay: float) -> None:
         try:
             await asyncio.sleep(delay)
             await self.ready.wait()
             catalog = self.holder.catalog
-            if catalog is None or uri not in self.workspace.text_documents:
+            document = self.document(key)
+            if catalog is None or document is None:
                 return
-            document = self.workspace.get_text_document(uri)
-            text, version = document.source, document.version
-            loop = asyncio.get_running_loop()
-            findings = await loop.run_in_executor(self.executor, analyze, text, catalog,
-                                                  self.rule_settings())
-            if uri not in self.workspace.text_documents:
-                return
-            if self.workspace.get_text_document(uri).version != version:
-                return  # superseded by a newer edit: its own run will publish
-            self.findings[uri] = (version, findings)
-            index = LineIndex(text)
+            uri, version = document.uri, document.version
+            index = document.index
+            findings, diagnostics = await self.runner.run(
+                _diagnostics_for, index, uri, catalog, self.rule_settings())
+            current = self.document(key)
+            if current is None or current.version != version:
+                return  # superseded by a newer edit (or closed): its own run will publish
+            self.findings[key] = (version, findings)
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
-                uri=uri, version=version,
-                diagnostics=[to_diagnostic(index, uri, f) for f in findings]))
+                uri=uri, version=version, diagnostics=diagnostics))
         except asyncio.CancelledError:
             pass
         finally:
-            task = self.pending.get(uri)
+            task = self.pending.get(key)
             if task is not None and task.done():
-                self.pending.pop(uri, None)
+                self.pending.pop(key, None)
 
-    def current_findings(self, uri: str, text: str, catalog: Catalog) -> list[Finding]:
-        document = self.workspace.get_text_document(uri)
-        cached = self.findings.get(uri)
+    def cached_findings(self, document: Document) -> list[Finding] | None:
+        cached = self.findings.get(normalize_uri(document.uri))
         if cached is not None and cached[0] == document.version:
             return cached[1]
-        return analyze(text, catalog, self.rule_settings())
+        return None
+
+
+def _diagnostics_for(index: LineIndex, uri: str, catalog: Catalog, rules: RuleSettings
+                     ) -> tuple[list[Finding], list[types.Diagnostic]]:
+    """Analyze a snapshot and convert its findings (on a worker: both are slow on big files)."""
+    findings = analyze(index.text, catalog, rules)
+    return findings, [to_diagnostic(index, uri, f) for f in findings]
+
+
+def _frame(message: dict[str, Any]) -> bytes:
+    body = json.dumps(message).encode("utf-8")
+    return f"Content-Length: {len(body)}\r\n\r\n".encode("ascii") + body
 
 
 def to_diagnostic(index: LineIndex, uri: str, finding: Finding) -> types.Diagnostic:
@@ -246,11 +418,13 @@ def to_diagnostic(index: LineIndex, uri: str, finding: Finding) -> types.Diagnos
     )
 
 
-def create_server() -> VgptServer:
-    server = VgptServer()
+def create_server(catalog: list[Path] | None = None) -> VgptServer:
+    server = VgptServer(catalog)
 
     @server.feature(types.INITIALIZE)
     def initialize(ls: VgptServer, params: types.InitializeParams) -> None:
+        ls.documents.encoding = str(getattr(ls.workspace.position_encoding, "value",
+                                            ls.workspace.position_encoding or "utf-16"))
         options = params.initialization_options
         if isinstance(options, dict):
             ls.editor_settings = dict(options.get("vgpt2", options))
@@ -274,110 +448,148 @@ def create_server() -> VgptServer:
     @server.feature(types.SHUTDOWN)
     def shutdown(ls: VgptServer, params: None) -> None:
         ls.watcher.stop()
-        ls.executor.shutdown(wait=False, cancel_futures=True)
+        ls.runner.stop()
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: VgptServer, params: types.DidOpenTextDocumentParams) -> None:
+        document = ls.document(params.text_document.uri)
+        if document is not None:
+            ls.warn_if_large(document)
         ls.schedule(params.text_document.uri, delay=0)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: VgptServer, params: types.DidChangeTextDocumentParams) -> None:
-        ls.schedule(params.text_document.uri)
+        if params.text_document.uri in ls.documents:
+            ls.schedule(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: VgptServer, params: types.DidSaveTextDocumentParams) -> None:
-        ls.schedule(params.text_document.uri, delay=0)
+        if params.text_document.uri in ls.documents:
+            ls.schedule(params.text_document.uri, delay=0)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: VgptServer, params: types.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
-        task = ls.pending.pop(uri, None)
+        key = normalize_uri(uri)
+        task = ls.pending.pop(key, None)
         if task is not None:
             task.cancel()
-        ls.findings.pop(uri, None)
+        ls.findings.pop(key, None)
+        ls.warned_large.discard(key)
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri,
                                                                           diagnostics=[]))
 
     @server.feature(types.TEXT_DOCUMENT_COMPLETION,
                     types.CompletionOptions(trigger_characters=[".", " ", "["]))
     def completion(ls: VgptServer, params: types.CompletionParams) -> types.CompletionList:
+        # On the event loop on purpose: it reads a window round the cursor (milliseconds
+        # even in a 50,000-line file) and must never wait behind an analysis.
         catalog = ls.holder.catalog
-        if catalog is None:
+        document = ls.document(params.text_document.uri)
+        if catalog is None or document is None:
             return types.CompletionList(is_incomplete=True, items=[])
-        text = ls.workspace.get_text_document(params.text_document.uri).source
-        index = LineIndex(text)
+        index = document.index
         offset = to_offset(index, params.position)
         nolock = ls.settings.nolock_on_completion if ls.settings else True
-        found = complete_list(text, offset, catalog, CompletionOptions(nolock=nolock))
+        found = complete_list(index.text, offset, catalog, CompletionOptions(nolock=nolock))
         snippets = ls.snippet_support()
         return types.CompletionList(
             is_incomplete=found.is_incomplete,
             items=[_completion_item(index, item, snippets) for item in found.items])
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
-    def on_hover(ls: VgptServer, params: types.HoverParams) -> types.Hover | None:
+    async def on_hover(ls: VgptServer, params: types.HoverParams) -> types.Hover | None:
         catalog = ls.holder.catalog
         if catalog is None:
             return None
-        text = ls.workspace.get_text_document(params.text_document.uri).source
-        index = LineIndex(text)
-        found = hover(text, to_offset(index, params.position), catalog)
-        if found is None:
-            return None
-        return types.Hover(
-            contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=found.markdown),
-            range=to_range(index, found.start, found.end))
+
+        def job(index: LineIndex) -> types.Hover | None:
+            found = hover(index.text, to_offset(index, params.position), catalog)
+            if found is None:
+                return None
+            return types.Hover(
+                contents=types.MarkupContent(kind=types.MarkupKind.Markdown,
+                                             value=found.markdown),
+                range=to_range(index, found.start, found.end))
+
+        result: types.Hover | None = await ls.on_snapshot(params.text_document.uri, job)
+        return result
 
     @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(code_action_kinds=[
         types.CodeActionKind.QuickFix, types.CodeActionKind.RefactorRewrite,
         types.CodeActionKind.Source]))
-    def code_action(ls: VgptServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+    async def code_action(ls: VgptServer,
+                          params: types.CodeActionParams) -> list[types.CodeAction] | None:
         catalog = ls.holder.catalog
-        if catalog is None:
-            return []
-        uri = params.text_document.uri
-        text = ls.workspace.get_text_document(uri).source
-        index = LineIndex(text)
-        start, end = to_offset(index, params.range.start), to_offset(index, params.range.end)
-        findings = ls.current_findings(uri, text, catalog)
-        return code_actions(index, uri, text, catalog, findings, start, end)
+        document = ls.document(params.text_document.uri)
+        if catalog is None or document is None:
+            return None
+        uri = document.uri
+        cached = ls.cached_findings(document)
+        rules = ls.rule_settings()
+
+        def job(index: LineIndex) -> list[types.CodeAction]:
+            findings = cached if cached is not None else analyze(index.text, catalog, rules)
+            start = to_offset(index, params.range.start)
+            end = to_offset(index, params.range.end)
+            return code_actions(index, uri, index.text, catalog, findings, start, end)
+
+        result: list[types.CodeAction] | None = await ls.on_snapshot(uri, job)
+        return result
 
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
-    def symbols(ls: VgptServer,
-                params: types.DocumentSymbolParams) -> list[types.DocumentSymbol]:
-        text = ls.workspace.get_text_document(params.text_document.uri).source
-        index = LineIndex(text)
-        return [_symbol(index, s) for s in document_symbols(text)]
+    async def symbols(ls: VgptServer, params: types.DocumentSymbolParams
+                      ) -> list[types.DocumentSymbol] | None:
+        def job(index: LineIndex) -> list[types.DocumentSymbol]:
+            return [_symbol(index, s) for s in document_symbols(index.text)]
+
+        result: list[types.DocumentSymbol] | None = await ls.on_snapshot(
+            params.text_document.uri, job)
+        return result
 
     @server.feature(types.TEXT_DOCUMENT_SIGNATURE_HELP,
                     types.SignatureHelpOptions(trigger_characters=[" ", ",", "("]))
-    def on_signature_help(ls: VgptServer,
-                          params: types.SignatureHelpParams) -> types.SignatureHelp | None:
+    async def on_signature_help(ls: VgptServer, params: types.SignatureHelpParams
+                                ) -> types.SignatureHelp | None:
         catalog = ls.holder.catalog
         if catalog is None:
             return None
-        text = ls.workspace.get_text_document(params.text_document.uri).source
-        found = signature_help(text, to_offset(LineIndex(text), params.position), catalog)
-        if found is None:
-            return None
-        return types.SignatureHelp(
-            signatures=[types.SignatureInformation(
-                label=found.label,
-                parameters=[types.ParameterInformation(label=(a, b), documentation=doc)
-                            for a, b, doc in found.parameters])],
-            active_signature=0, active_parameter=found.active_parameter)
+
+        def job(index: LineIndex) -> types.SignatureHelp | None:
+            found = signature_help(index.text, to_offset(index, params.position), catalog)
+            if found is None:
+                return None
+            return types.SignatureHelp(
+                signatures=[types.SignatureInformation(
+                    label=found.label,
+                    parameters=[types.ParameterInformation(label=(a, b), documentation=doc)
+                                for a, b, doc in found.parameters])],
+                active_signature=0, active_parameter=found.active_parameter)
+
+        result: types.SignatureHelp | None = await ls.on_snapshot(params.text_document.uri, job)
+        return result
 
     @server.feature(types.TEXT_DOCUMENT_DEFINITION)
-    def definition(ls: VgptServer, params: types.DefinitionParams) -> types.Location | None:
+    async def definition(ls: VgptServer,
+                         params: types.DefinitionParams) -> types.Location | None:
         catalog = ls.holder.catalog
         if catalog is None or ls.settings is None:
             return None
-        text = ls.workspace.get_text_document(params.text_document.uri).source
-        found = definition_at(text, to_offset(LineIndex(text), params.position), catalog)
+        folder = ls.settings.file.resolved_cache_dir() / "definitions"
+
+        def job(index: LineIndex) -> Definition | None:
+            return definition_at(index.text, to_offset(index, params.position), catalog)
+
+        found: Definition | None = await ls.on_snapshot(params.text_document.uri, job)
         if found is None:
             return None
-        path = _write_read_only(ls.settings.file.resolved_cache_dir() / "definitions",
-                                found.uri_name, found.content)
+        try:
+            path = await ls.runner.run(_write_read_only, folder, found.uri_name, found.content)
+        except OSError as error:
+            ls.window_show_message(types.ShowMessageParams(
+                type=types.MessageType.Error,
+                message=f"vgpt2: cannot show {found.name}: {error}"))
+            return None
         line = types.Position(line=found.line, character=0)
         return types.Location(uri=path.as_uri(), range=types.Range(start=line, end=line))
 
@@ -493,21 +705,44 @@ def _uri_path(uri: str) -> Path | None:
 
 
 def _write_read_only(folder: Path, name: str, content: str) -> Path:
-    """Render a catalog object to a read-only file an editor can open (any editor, any OS)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    safe = "".join(c for c in name if c.isalnum() or c in "._-") or "object.sql"
+    """Render a catalog object to a read-only file an editor can open (any editor, any OS).
+
+    Never writes through a link: the folder must be a plain folder of this user's, the
+    content goes to a fresh temp file (``mkstemp``: a new name, ``O_EXCL``) that is renamed
+    over the name, and a rename replaces a link there instead of following it.
+    """
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    info = os.lstat(folder)
+    if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
+        raise OSError(f"{folder} is not a plain folder; definitions are not written there")
+    if hasattr(os, "getuid") and info.st_uid != os.getuid():
+        raise OSError(f"{folder} belongs to another user; definitions are not written there")
+    safe = "".join(c for c in name if c.isalnum() or c in "._-").lstrip(".") or "object.sql"
     path = folder / safe
-    if path.exists():
-        path.chmod(stat.S_IWRITE | stat.S_IREAD)
-    temp = path.with_suffix(path.suffix + ".tmp")
-    temp.write_text(content, encoding="utf-8")
-    temp.replace(path)
-    path.chmod(stat.S_IREAD)
+    descriptor, temp = tempfile.mkstemp(dir=folder, prefix=f".{safe}.", suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as out:
+            out.write(content)
+        os.chmod(temp, stat.S_IREAD)
+        try:
+            os.replace(temp, path)
+        except PermissionError:  # Windows will not rename over a read-only file
+            if path.is_symlink():
+                raise
+            os.chmod(path, stat.S_IWRITE | stat.S_IREAD)
+            os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
     return path
 
 
-def main(tcp: bool = False, host: str = "127.0.0.1", port: int = 2087) -> None:
-    server = create_server()
+def main(tcp: bool = False, host: str = "127.0.0.1", port: int = 2087,
+         catalog: list[Path] | None = None) -> None:
+    """Serve one editor over stdio (or one client over loopback TCP); ``catalog`` is
+    ``--catalog``: it wins over the editor's settings and vgpt2.toml."""
+    server = create_server(catalog)
     if tcp:
         server.start_tcp(host, port)
     else:

@@ -151,18 +151,22 @@ async def test_unknown_object_is_an_error_with_a_suggestion(client: VgptClient) 
     assert diagnostic.code_description.href == f"{DOCS}#vg001-unknown-object"
 
 
-async def test_positions_are_utf16_columns(client: VgptClient) -> None:
+async def test_positions_count_the_negotiated_encoding(client: VgptClient) -> None:
+    """Columns count code units of the encoding announced at initialize: UTF-16 by
+    default, UTF-8 for Neovim 0.11 (it offers utf-8 first)."""
     uri = doc(client, "emoji")
     text = "SELECT N'\N{MONEY BAG} total' AS label, h.APRef FROM APTH h\n"
     client.open(uri, text)
     (diagnostic,) = await client.wait_diagnostics(uri)
     assert diagnostic.code == "VG004"
-    # the money bag is one character but two UTF-16 code units
-    assert diagnostic.range == types.Range(start=types.Position(line=0, character=42),
-                                           end=types.Position(line=0, character=46))
+    encoding = client.init_result.capabilities.position_encoding  # type: ignore[attr-defined]
+    # the money bag is one character: 2 UTF-16 code units, 4 UTF-8 bytes
+    extra = {"utf-8": 3, "utf-16": 1, "utf-32": 0}[encoding or "utf-16"]
+    assert diagnostic.range == types.Range(start=types.Position(line=0, character=41 + extra),
+                                           end=types.Position(line=0, character=45 + extra))
     hovered = await client.text_document_hover_async(types.HoverParams(
         text_document=types.TextDocumentIdentifier(uri=uri),
-        position=types.Position(line=0, character=44)))
+        position=types.Position(line=0, character=43 + extra)))
     assert hovered is not None and hovered.contents.value.startswith("**APTH**")
     assert hovered.range == diagnostic.range
 
