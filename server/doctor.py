@@ -14,8 +14,8 @@ from enum import StrEnum
 from importlib import metadata
 from pathlib import Path
 
-from vgpt2.catalog.build import COMPILED_SUFFIX, is_stale, open_catalog
-from vgpt2.catalog.catalog import Catalog, CatalogError
+from vgpt2.catalog.build import is_stale, open_catalog
+from vgpt2.catalog.catalog import COMPILED_SUFFIX, Catalog, CatalogError
 from vgpt2.server.config import ConfigError, Settings, load_settings
 
 
@@ -87,6 +87,7 @@ def diagnose(settings: Settings | None = None, origins: dict[str, str] | None = 
         report.checks.append(Check("rules", Status.OK, rules))
     report.checks.append(_catalog_check(settings, report))
     if report.catalog is not None:
+        report.checks.extend(_catalog_notices(report.catalog))
         stale = is_stale(report.catalog)
         if stale:
             report.checks.append(Check(
@@ -102,7 +103,8 @@ def _catalog_check(settings: Settings, report: DoctorReport) -> Check:
     described = ", ".join(str(p) for p in settings.catalog) or "the bundled sample"
     missing = [p for p in settings.catalog if not p.exists()]
     if missing:
-        return Check("catalog", Status.ERROR, f"{', '.join(map(str, missing))} does not exist",
+        return Check("catalog", Status.ERROR, f"{', '.join(map(str, missing))} does not exist; "
+                     "the language server uses the bundled sample until it does",
                      "export your schema (`vgpt2 catalog export-query`) and point "
                      "`catalog` in vgpt2.toml at the folder")
     started = time.perf_counter()
@@ -123,3 +125,29 @@ def _catalog_check(settings: Settings, report: DoctorReport) -> Check:
     if not (stats["tables"] or stats["views"]):
         return Check("catalog", Status.ERROR, detail, "the catalog holds no tables or views")
     return Check("catalog", Status.OK, detail)
+
+
+def _catalog_notices(catalog: Catalog) -> list[Check]:
+    """How the catalog was found (a fallback, an odd name) and the import problems it records."""
+    checks = [Check("catalog notice", Status.WARNING, notice,
+                    "fix the sources named above and rebuild; `vgpt2 catalog build` lists "
+                    "every problem") for notice in catalog.notices]
+    try:
+        issues, counts = catalog.import_problems()
+    except CatalogError as error:
+        return [*checks, Check("catalog import", Status.ERROR, str(error))]
+    if not (counts["error"] or counts["warning"]):
+        return checks
+    if not counts["error"]:
+        return [*checks, Check("catalog import", Status.OK,
+                               f"{counts['warning']:,} import warning(s) recorded at build "
+                               f"time, the first: {issues[0]}" if issues else
+                               f"{counts['warning']:,} import warning(s) recorded")]
+    errors = [i for i in issues if i.severity == "error"][:5]
+    more = counts["error"] - len(errors)
+    detail = (f"built with {counts['error']:,} import error(s) (and {counts['warning']:,} "
+              "warning(s)): " + "; ".join(str(i) for i in errors)
+              + (f"; and {more:,} more" if more > 0 else ""))
+    return [*checks, Check("catalog import", Status.WARNING, detail,
+                           "parts of the sources were not read: fix them and rebuild "
+                           "(`vgpt2 catalog build` lists every problem)")]

@@ -10,7 +10,13 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
-from vgpt2.catalog.build import BuildError, build_catalog, is_stale, open_catalog
+from vgpt2.catalog.build import (
+    BuildError,
+    OutputError,
+    build_catalog,
+    is_stale,
+    open_catalog,
+)
 from vgpt2.catalog.catalog import Catalog, CatalogError
 from vgpt2.catalog.export_query import bcp_commands, export_script
 from vgpt2.catalog.model import CatalogObject, Column, ImportIssue
@@ -36,14 +42,28 @@ FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="Outp
 
 
 def load_catalog(path: Path | None) -> Catalog:
-    """The catalog a command should use; exits with status 2 and a reason when there is none."""
+    """The catalog a command should use; exits with status 2 and a reason when there is none.
+
+    Warnings about it (an odd file name, a rebuild that fell back to the last good
+    build, import errors recorded at build time) go to stderr.
+    """
     try:
         settings = load_settings()
         paths = [path] if path is not None else settings.catalog
-        return open_catalog(paths, settings.resolved_cache_dir())
+        catalog = open_catalog(paths, settings.resolved_cache_dir())
+        _, counts = catalog.import_problems()
     except (CatalogError, ConfigError) as error:
         err.print(f"[red]error:[/red] {error}")
         raise typer.Exit(2) from None
+    except OSError as error:
+        err.print(f"[red]error:[/red] cannot open the catalog: {error}")
+        raise typer.Exit(2) from None
+    for notice in catalog.notices:
+        err.print(f"[yellow]warning:[/yellow] {notice}")
+    if counts["error"]:
+        err.print(f"[yellow]warning:[/yellow] {catalog.path or 'the catalog'} was built from "
+                  f"sources with {counts['error']:,} import error(s); `vgpt2 doctor` lists them")
+    return catalog
 
 
 def _print_json(value: Any) -> None:
@@ -57,10 +77,11 @@ def _print_issues(issues: list[ImportIssue], limit: int = 50) -> None:
         err.print(f"[{colour}]{issue.severity}[/{colour}] {issue.path}"
                   f"{':' + str(issue.line) if issue.line else ''}: {issue.message}")
     if len(shown) > limit:
-        err.print(f"... and {len(shown) - limit} more warnings")
+        err.print(f"... and {len(shown) - limit:,} more warnings")
     infos = len(issues) - len(shown)
     if infos:
-        err.print(f"{infos} informational notes (objects replaced by later sources and similar)")
+        err.print(f"{infos:,} informational notes (objects replaced by later sources and "
+                  "similar)")
 
 
 @app.command()
@@ -70,11 +91,25 @@ def build(
     output: Annotated[Path, typer.Option("--output", "-o", help="The compiled file to write.")],
     force: Annotated[bool, typer.Option(help="Rebuild even if the sources did not change.")]
     = False,
+    allow_partial: Annotated[bool, typer.Option(
+        "--allow-partial", help="Accept import errors (part of a source lost): replace an "
+        "existing catalog anyway and exit 0.")] = False,
+    allow_shrink: Annotated[bool, typer.Option(
+        "--allow-shrink", help="Replace an existing catalog even when a count (tables, "
+        "columns, ...) drops by more than a quarter.")] = False,
     format: FormatOption = OutputFormat.TEXT,
 ) -> None:
-    """Compile sources into one catalog file (atomic; skipped when nothing changed)."""
+    """Compile sources into one catalog file (atomic; skipped when nothing changed).
+
+    Exit 1 when the sources had import errors (an existing catalog is then kept
+    unless --allow-partial) or the build shrank sharply (kept unless --allow-shrink).
+    """
     try:
-        report = build_catalog(sources, output, force=force)
+        report = build_catalog(sources, output, force=force, allow_partial=allow_partial,
+                               allow_shrink=allow_shrink)
+    except OutputError as error:
+        err.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(2) from None
     except BuildError as error:
         _print_issues(error.issues)
         err.print(f"[red]error:[/red] {error}")
@@ -82,15 +117,26 @@ def build(
     except OSError as error:
         err.print(f"[red]error:[/red] {error}")
         raise typer.Exit(2) from None
-    _print_issues(report.issues)
+    for notice in report.notices:
+        err.print(f"[yellow]warning:[/yellow] {notice}")
+    # An unchanged build repeats only its recorded errors, not every warning each time.
+    _print_issues(report.issues if report.rebuilt else report.errors)
+    errors = len(report.errors)
     if format is OutputFormat.JSON:
         _print_json({"output": str(output), "rebuilt": report.rebuilt, "stats": report.stats,
-                     "warnings": sum(i.severity != "info" for i in report.issues),
+                     "errors": errors,
+                     "warnings": sum(i.severity == "warning" for i in report.issues),
                      "seconds": round(report.seconds, 3)})
-        return
-    verb = "built" if report.rebuilt else "up to date:"
-    counts = ", ".join(f"{v:,} {k}" for k, v in report.stats.items())
-    out.print(f"{verb} {output} ({counts}) in {report.seconds:.2f} s")
+    else:
+        verb = "built" if report.rebuilt else "up to date:"
+        counts = ", ".join(f"{v:,} {k}" for k, v in report.stats.items())
+        out.print(f"{verb} {output} ({counts}) in {report.seconds:,.2f} s")
+    if errors and not allow_partial:
+        noun = "error" if errors == 1 else "errors"
+        err.print(f"[red]error:[/red] the sources had {errors:,} import {noun} (listed above); "
+                  f"{output} is incomplete and records them. Fix the sources, or pass "
+                  "--allow-partial to accept it.")
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -105,6 +151,10 @@ def stats(catalog: CatalogOption = None, format: FormatOption = OutputFormat.TEX
     for name, value in counts.items():
         table.add_row(name, f"{value:,}")
     out.print(table)
+    _, problems = opened.import_problems()
+    if problems["warning"] and not problems["error"]:
+        err.print(f"{problems['warning']:,} import warnings were recorded at build time "
+                  "(`vgpt2 doctor` lists them)")
     stale = is_stale(opened)
     if stale:
         err.print("[yellow]warning:[/yellow] the sources changed since this catalog was built; "

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlglot
@@ -159,3 +161,131 @@ def test_console_script_runs() -> None:
                             capture_output=True, text=True, check=False)
     assert result.returncode == 0
     assert "catalog" in result.stdout
+
+
+# -- catalog safety: what a user sees ------------------------------------------------------
+
+
+def _drop_brace(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    cut = text.index("}", len(text) // 3)
+    path.write_text(text[:cut] + text[cut + 1:], encoding="utf-8")
+
+
+def test_a_build_from_a_broken_source_keeps_the_catalog_and_fails(
+        tmp_path: Path, compiled: Path) -> None:
+    good = compiled.read_bytes()
+    _drop_brace(tmp_path / "export" / "objects.json")
+    sources = [str(tmp_path / "export"), str(tmp_path / "aptl.sql")]
+    code, _, stderr = run("catalog", "build", *sources, "--output", str(compiled))
+    assert code == 1
+    assert "objects.json:" in stderr and "kept the existing" in stderr
+    assert "--allow-partial" in stderr
+    assert compiled.read_bytes() == good
+    code, _, stderr = run("catalog", "build", *sources, "--output", str(compiled),
+                          "--allow-partial")
+    assert code == 0, stderr
+    assert compiled.read_bytes() != good
+    code, _, stderr = run("catalog", "stats", "--catalog", str(compiled))
+    assert code == 0
+    assert "1 import error" in stderr
+
+
+def test_a_first_build_with_import_errors_exits_non_zero(tmp_path: Path) -> None:
+    export = ap_export(tmp_path / "export")
+    _drop_brace(export / "objects.json")
+    output = tmp_path / "first.vgpt2db"
+    code, _, stderr = run("catalog", "build", str(export), "--output", str(output))
+    assert code == 1
+    assert "1 import error" in stderr and "records them" in stderr
+    code, _, _ = run("catalog", "build", str(export), "--output", str(output))
+    assert code == 1, "an unchanged partial build is still reported"
+
+
+def test_a_folder_as_output_is_refused_at_once(tmp_path: Path) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    code, stdout, stderr = run("catalog", "build", str(ap_export(tmp_path / "export")),
+                               "--output", str(folder))
+    assert code == 2
+    assert "is a folder" in stderr and "Errno" not in stderr
+    assert stdout == "" and list(folder.iterdir()) == []
+
+
+@pytest.mark.parametrize("damage, expected", [
+    (lambda p: p.write_bytes(b""), "empty (0 bytes)"),
+    (lambda p: p.write_bytes(p.read_bytes()[:8192]), "damaged or truncated"),
+    (lambda p: p.write_bytes(b"\x00\x01binary" * 300), "not an SQLite database"),
+])
+def test_a_damaged_catalog_is_a_clear_error_with_a_hint_to_rebuild(
+        compiled: Path, tmp_path: Path, damage: Any, expected: str) -> None:
+    damage(compiled)
+    query = tmp_path / "q.sql"
+    query.write_text("SELECT h.Vendor FROM APTH h\n", encoding="utf-8")
+    for command in (["catalog", "stats"], ["check", str(query)]):
+        code, stdout, stderr = run(*command, "--catalog", str(compiled))
+        assert code == 2, (command, stdout, stderr)
+        assert expected in stderr and "vgpt2 catalog build" in stderr
+        assert "All checks passed" not in stdout
+        assert "Traceback" not in stderr
+
+
+def test_dropped_columns_table_is_never_all_checks_passed(compiled: Path, tmp_path: Path) -> None:
+    connection = sqlite3.connect(compiled)
+    connection.execute("DROP TABLE columns")
+    connection.commit()
+    connection.close()
+    query = tmp_path / "q.sql"
+    query.write_text("SELECT h.Vendr FROM APTH h\n", encoding="utf-8")
+    code, stdout, stderr = run("check", str(query), "--catalog", str(compiled))
+    assert code == 2
+    assert "table columns missing" in stderr
+    assert "All checks passed" not in stdout
+
+
+def test_an_unknown_object_type_is_a_message_not_a_traceback(compiled: Path) -> None:
+    connection = sqlite3.connect(compiled)
+    connection.execute("UPDATE objects SET type = 'synonym' WHERE name = 'APTH'")
+    connection.commit()
+    connection.close()
+    result = runner.invoke(app, ["catalog", "show", "APTH", "--catalog", str(compiled)])
+    assert result.exit_code == 2
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "unknown type 'synonym'" in result.stderr
+
+
+def test_a_catalog_named_otherwise_is_read_by_its_content(tmp_path: Path) -> None:
+    output = tmp_path / "vista.db"
+    code, _, stderr = run("catalog", "build", str(ap_export(tmp_path / "export")),
+                          "--output", str(output))
+    assert code == 0
+    assert "*.vgpt2db" in stderr
+    code, stdout, stderr = run("catalog", "stats", "--catalog", str(output), "--format", "json")
+    assert code == 0, stderr
+    assert json.loads(stdout)["tables"] == 1
+    assert "vista.db" in stderr and ".vgpt2db" in stderr
+
+
+def test_a_binary_file_given_to_build_is_named(tmp_path: Path) -> None:
+    binary = tmp_path / "schema.sql"
+    binary.write_bytes(bytes(range(256)) * 20)
+    code, _, stderr = run("catalog", "build", str(binary), "--output", str(tmp_path / "x.vgpt2db"))
+    assert code == 1
+    assert "schema.sql" in stderr and "binary file" in stderr
+
+
+def test_large_counts_have_thousands_separators(tmp_path: Path) -> None:
+    from ..catalog.test_metadata_import import column, write_export
+
+    rows = [column("bJCJM", f"Col{n}", "int", n) for n in range(1, 1301)]
+    for row in rows:
+        row["ObjectName"] = " bJCJM"  # one warning per column: names with spaces
+    export = write_export(tmp_path / "export", columns=rows)
+    output = tmp_path / "wide.vgpt2db"
+    code, stdout, stderr = run("catalog", "build", str(export), "--output", str(output))
+    assert code == 0, stderr
+    assert "1,300 columns" in stdout
+    assert "and 1,250 more warnings" in stderr.replace("\n", " ")
+    code, stdout, stderr = run("catalog", "stats", "--catalog", str(output))
+    assert "1,300" in stdout
+    assert "1,300 import warnings" in stderr.replace("\n", " ")

@@ -59,3 +59,74 @@ def test_doctor_with_a_configured_export_is_ok(
     assert "[     ok] catalog:" in result.stdout
     assert "VG004=error" in result.stdout
     assert "up to date with its sources" in result.stdout
+
+
+def _drop_brace(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    cut = text.index("}", len(text) // 3)
+    path.write_text(text[:cut] + text[cut + 1:], encoding="utf-8")
+
+
+def _checks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, config: str
+            ) -> tuple[int, dict[str, dict[str, str]]]:
+    (tmp_path / "vgpt2.toml").write_text(config)
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["doctor", "--format", "json"])
+    return result.exit_code, {c["name"]: c for c in json.loads(result.stdout)["checks"]}
+
+
+def test_doctor_reports_import_errors_recorded_in_the_catalog(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ..catalog.test_metadata_import import ap_export
+
+    export = ap_export(tmp_path / "export")
+    _drop_brace(export / "objects.json")
+    output = tmp_path / "partial.vgpt2db"
+    assert runner.invoke(app, ["catalog", "build", str(export), "--output", str(output),
+                               "--allow-partial"]).exit_code == 0
+    _, checks = _checks(tmp_path, monkeypatch, 'catalog = "partial.vgpt2db"\n')
+    problem = checks["catalog import"]
+    assert problem["status"] == "warning"
+    assert "1 import error" in problem["detail"]
+    assert f"{export / 'objects.json'}:" in problem["detail"]
+    assert "the rest of this file was not read" in problem["detail"]
+
+
+def test_doctor_reports_a_damaged_catalog_with_the_fix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ..catalog.test_metadata_import import ap_export
+
+    output = tmp_path / "vista.vgpt2db"
+    runner.invoke(app, ["catalog", "build", str(ap_export(tmp_path / "export")),
+                        "--output", str(output)])
+    output.write_bytes(output.read_bytes()[:8192])
+    code, checks = _checks(tmp_path, monkeypatch, 'catalog = "vista.vgpt2db"\n')
+    assert code == 1
+    assert checks["catalog"]["status"] == "error"
+    assert "damaged or truncated" in checks["catalog"]["detail"]
+    assert "vgpt2 catalog build" in checks["catalog"]["detail"]
+
+
+def test_doctor_says_a_broken_rebuild_fell_back_to_the_last_good_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ..catalog.test_metadata_import import ap_export
+
+    export = ap_export(tmp_path / "export")
+    code, checks = _checks(tmp_path, monkeypatch, 'catalog = "export"\n')
+    assert code == 0 and checks["catalog"]["status"] == "ok"
+    _drop_brace(export / "objects.json")
+    code, checks = _checks(tmp_path, monkeypatch, 'catalog = "export"\n')
+    notice = checks["catalog notice"]
+    assert notice["status"] == "warning"
+    assert "last good build" in notice["detail"] and "objects.json" in notice["detail"]
+
+
+def test_doctor_says_the_server_falls_back_to_the_sample(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, checks = _checks(tmp_path, monkeypatch, 'catalog = "no-such-export"\n')
+    assert code == 1
+    assert "bundled sample" in checks["catalog"]["detail"]
