@@ -11,6 +11,7 @@ first line, so nobody mistakes it for an answer to the question.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -74,14 +75,15 @@ def company_column(catalog: Catalog, name: str) -> str | None:
 def matching_columns(obj: CatalogObject, question: str) -> list[str]:
     """Columns whose name words the question uses (``Vendor`` for "by vendor")."""
     terms = {_stem(t) for t in question_terms(question)}
-    found = []
-    for column in obj.columns:
-        words = {_stem(w.lower()) for w in (column.name, *split_identifier(column.name))}
-        if words & terms:
-            found.append(column.name)
-    return found
+    return [c.name for c in obj.columns if _column_words(c.name) & terms]
 
 
+@functools.lru_cache(maxsize=65536)
+def _column_words(name: str) -> frozenset[str]:
+    return frozenset(_stem(w.lower()) for w in (name, *split_identifier(name)))
+
+
+@functools.lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     for suffix in ("ies", "es", "s"):
         if word.endswith(suffix) and len(word) > len(suffix) + 2:
