@@ -157,6 +157,7 @@ def _catalog_notices(catalog: Catalog) -> list[Check]:
                            "parts of the sources were not read: fix them and rebuild "
                            "(`vgpt2 catalog build` lists every problem)")]
 
+
 DOCTOR_TIMEOUT_S = 15.0
 """The model checks wait at most this long per request (or ``timeout`` if shorter): the
 language server's doctor command waits on them."""
