@@ -13,10 +13,10 @@ from vgpt2.server.generation.skeleton import LABEL, alias_for, render_skeleton
 
 QUESTIONS: list[tuple[str, set[str]]] = [
     ("unpaid AP invoices by vendor", {"APTD", "APTH", "APVM"}),
-    ("AP invoice lines charged to a job", {"APTL", "APTH", "JCJM"}),
+    ("AP invoice lines charged to a job", {"APTL", "APTH"}),
     ("vendors and their AP payments", {"APPH", "APVM"}),
     ("customers with open AR invoices", {"ARTH", "ARCM"}),
-    ("AR invoice lines for a contract", {"ARTL", "ARTH", "JCCM"}),
+    ("AR invoice lines for a contract", {"ARTL", "ARTH"}),
     ("jobs for a contract", {"JCCM", "JCJM"}),
     ("job cost detail by phase and cost type", {"JCCD", "JCJP"}),
     ("contract items billed", {"JCCI", "JCCM"}),
