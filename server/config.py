@@ -8,6 +8,7 @@ its schema export beside its SQL in one repository.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
@@ -25,11 +26,17 @@ ENV_CACHE = "VGPT2_CACHE_DIR"
 
 
 class ConfigError(Exception):
-    pass
+    """A configuration file that cannot be used; ``problems`` lists each one as
+    ``FILE:LINE: what is wrong`` (all of them, not only the first)."""
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or [message]
 
 
 RuleLevel = Literal["error", "warning", "info", "hint", "off"]
 """A rule's setting in ``[rules]``: a severity, or ``off``."""
+RULE_LEVELS = ("error", "warning", "info", "hint", "off")
 
 
 class Settings(BaseModel):
@@ -120,18 +127,21 @@ def load_settings(start: Path | None = None) -> Settings:
     if path is None:
         return Settings()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise ConfigError(f"{path}: cannot read: {error}") from None
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: {error}") from None
-    table = data.get("tool", {}).get("vgpt2", {}) if path.name == "pyproject.toml" else data
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {error.start})") from None
     try:
-        settings = Settings.model_validate(table)
-    except ValidationError as error:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
-                             for e in error.errors())
-        raise ConfigError(f"{path}: {problems}") from None
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        where = _TOML_POSITION.search(str(error))
+        line = f":{where.group(1)}" if where else ""
+        message = _TOML_POSITION.sub("", str(error)).strip()
+        raise ConfigError(f"{path}{line}: {message}", [f"{path}{line}: {message}"]) from None
+    pyproject = path.name == "pyproject.toml"
+    table = data.get("tool", {}).get("vgpt2", {}) if pyproject else data
+    settings = _validate(table, path, text, ("tool", "vgpt2") if pyproject else ())
     base = path.parent
     cache_dir = settings.cache_dir
     if not os.environ.get(ENV_CONFIG):
@@ -146,3 +156,84 @@ def load_settings(start: Path | None = None) -> Settings:
         "model": settings.model.with_base(base),
         "origin": path,
     })
+
+
+# --- every problem of a file, each with its line ---------------------------------------------
+
+_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column \d+\)")
+_KEY_PART = r"""(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')"""
+_KEY = rf"{_KEY_PART}(?:\s*\.\s*{_KEY_PART})*"
+_HEADER_LINE = re.compile(rf"^\s*\[\[?\s*({_KEY})\s*\]\]?")
+_KEY_LINE = re.compile(rf"^\s*({_KEY})\s*=")
+
+
+def _key_parts(key: str) -> tuple[str, ...]:
+    return tuple(part.strip("\"'") for part in re.findall(_KEY_PART, key))
+
+
+def key_lines(text: str) -> list[tuple[tuple[str, ...], int]]:
+    """(full key path, 1-based line) of every table header and ``key =`` line of a TOML
+    text; enough to say where a value that failed validation was written."""
+    found: list[tuple[tuple[str, ...], int]] = []
+    table: tuple[str, ...] = ()
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _HEADER_LINE.match(line)
+        if header:
+            table = _key_parts(header.group(1))
+            found.append((table, number))
+            continue
+        key = _KEY_LINE.match(line)
+        if key:
+            found.append(((*table, *_key_parts(key.group(1))), number))
+    return found
+
+
+def line_of(location: tuple[str | int, ...], lines: list[tuple[tuple[str, ...], int]],
+            prefix: tuple[str, ...] = ()) -> int | None:
+    """The line that wrote ``location`` (a validation error's ``loc``), or the line of the
+    nearest enclosing key or table."""
+    wanted = (*prefix, *(str(part) for part in location if not isinstance(part, int)))
+    best: tuple[int, int] | None = None
+    for path, number in lines:
+        if wanted[:len(path)] == path and (best is None or len(path) > best[0]):
+            best = (len(path), number)
+    return best[1] if best else None
+
+
+def _validate(table: Any, path: Path, text: str, prefix: tuple[str, ...]) -> Settings:
+    """Settings from one file's table, or a ConfigError listing every problem with its line.
+
+    Unknown rule codes and bad levels are checked here one by one (the model's own
+    validator stops at the first), the rest by the model.
+    """
+    lines = key_lines(text)
+    problems: list[tuple[int, str]] = []
+
+    def problem(location: tuple[str | int, ...], message: str) -> None:
+        problems.append((line_of(location, lines, prefix) or 0, message))
+
+    if isinstance(table, dict) and isinstance(table.get("rules"), dict):
+        kept: dict[str, Any] = {}
+        for code, level in table["rules"].items():
+            if str(code).strip().upper() not in RULES:
+                problem(("rules", code), f"rules.{code}: unknown rule code {code!r} "
+                        f"(known: {', '.join(RULES)})")
+            elif not isinstance(level, str) or level.strip().lower() not in RULE_LEVELS:
+                problem(("rules", code), f"rules.{code}: {level!r} is not a rule level "
+                        f"({', '.join(RULE_LEVELS)})")
+            else:
+                kept[code] = level
+        table = {**table, "rules": kept}
+    settings: Settings | None = None
+    try:
+        settings = Settings.model_validate(table)
+    except ValidationError as error:
+        for detail in error.errors():
+            where = ".".join(str(p) for p in detail["loc"])
+            problem(tuple(detail["loc"]), f"{where}: {detail['msg']}" if where
+                    else str(detail["msg"]))
+    if problems or settings is None:
+        listed = [f"{path}:{line}: {message}" if line else f"{path}: {message}"
+                  for line, message in sorted(problems, key=lambda p: p[0])]
+        raise ConfigError("\n".join(listed), listed)
+    return settings

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 from urllib.parse import quote
@@ -70,12 +71,21 @@ class FileReport:
         return span(self.index, start, end)
 
 
+class ProblemKind(StrEnum):
+    UNREADABLE = "unreadable"
+    BINARY = "binary"
+    """Not text (NUL bytes, bad UTF-16): skipped."""
+    SKIPPED = "skipped"
+    """Not a regular file (a FIFO, a device): skipped without being opened for a read."""
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """A file that could not be checked (unreadable, not text)."""
+    """A file that could not be checked (unreadable, binary, not a regular file)."""
 
     path: str
     message: str
+    kind: ProblemKind = ProblemKind.UNREADABLE
 
 
 def fixable(finding: Finding) -> bool:
@@ -96,24 +106,70 @@ def text_lines(reports: Iterable[FileReport]) -> list[str]:
     return lines
 
 
+def count(number: int, noun: str, plural: str | None = None) -> str:
+    """``1 file``, ``12,345 files``: thousands separated, the noun in the right number."""
+    return f"{number:,} {noun if number == 1 else plural or noun + 's'}"
+
+
+_PROBLEM_WORDS = {ProblemKind.BINARY: "binary, skipped",
+                  ProblemKind.SKIPPED: "not a regular file, skipped",
+                  ProblemKind.UNREADABLE: "unreadable"}
+
+
+def problems_note(problems: Sequence[Problem]) -> str:
+    """``; 2 files could not be checked (1 unreadable; 1 binary, skipped)``, or nothing."""
+    if not problems:
+        return ""
+    kinds = Counter(p.kind for p in problems)
+    why = "; ".join(f"{kinds[k]:,} {_PROBLEM_WORDS[k]}" for k in ProblemKind if kinds[k])
+    return f"; {count(len(problems), 'file')} could not be checked ({why})"
+
+
+@dataclass(slots=True)
+class Tally:
+    """Counts for the summary line, added up file by file so no file's text is kept."""
+
+    files: int = 0
+    files_with_findings: int = 0
+    findings: int = 0
+    fixable: int = 0
+    severities: Counter[Severity] = field(default_factory=Counter)
+
+    def add(self, report: FileReport) -> None:
+        self.files += 1
+        self.files_with_findings += bool(report.findings)
+        self.findings += len(report.findings)
+        self.fixable += sum(1 for f in report.findings if fixable(f))
+        self.severities.update(f.severity for f in report.findings)
+
+    def summary(self, problems: Sequence[Problem] = ()) -> str:
+        """One line: how many findings of which severity in how many files, how many are
+        fixable, and how many files could not be checked.
+
+        "All checks passed" only when every file asked for was checked: a skipped
+        binary file is not a pass.
+        """
+        checked = count(self.files, "file")
+        unreadable = problems_note(problems)
+        if not self.findings:
+            if problems:
+                return f"No findings in {checked}{unreadable}."
+            return f"All checks passed ({checked})."
+        by_severity = ", ".join(count(self.severities[s], s.value) for s in Severity
+                                if self.severities[s])
+        text = (f"Found {count(self.findings, 'finding')} ({by_severity}) in "
+                f"{self.files_with_findings:,} of {checked}")
+        if self.fixable:
+            text += f"; {self.fixable:,} fixable with `vgpt2 fix`"
+        return text + unreadable + "."
+
+
 def summary(reports: Sequence[FileReport], problems: Sequence[Problem] = ()) -> str:
-    """One line: how many findings of which severity in how many files, how many are fixable."""
-    findings = [f for r in reports for f in r.findings]
-    checked = f"{len(reports)} file{'s' if len(reports) != 1 else ''}"
-    unreadable = (f"; {len(problems)} file{'s' if len(problems) != 1 else ''} could not be "
-                  "checked" if problems else "")
-    if not findings:
-        return f"All checks passed ({checked}){unreadable}."
-    counts = Counter(f.severity for f in findings)
-    by_severity = ", ".join(f"{counts[s]} {s.value}{'s' if counts[s] != 1 else ''}"
-                            for s in Severity if counts[s])
-    files = sum(1 for r in reports if r.findings)
-    text = (f"Found {len(findings)} finding{'s' if len(findings) != 1 else ''} "
-            f"({by_severity}) in {files} of {checked}")
-    fixes = sum(1 for f in findings if fixable(f))
-    if fixes:
-        text += f"; {fixes} fixable with `vgpt2 fix`"
-    return text + unreadable + "."
+    """:meth:`Tally.summary` of these reports."""
+    tally = Tally()
+    for report in reports:
+        tally.add(report)
+    return tally.summary(problems)
 
 
 def render_text(reports: Sequence[FileReport], problems: Sequence[Problem] = ()) -> str:
@@ -153,6 +209,10 @@ def to_json(reports: Iterable[FileReport]) -> list[dict[str, Any]]:
 # --- SARIF -------------------------------------------------------------------------------------
 
 
+SRCROOT = "%SRCROOT%"
+"""The ``uriBaseId`` of relative locations: the folder the paths are relative to."""
+
+
 def sarif_uri(path: str) -> str:
     """A relative URI reference (forward slashes, spaces and the like percent-encoded).
 
@@ -163,6 +223,25 @@ def sarif_uri(path: str) -> str:
         if pure.is_absolute():
             return pure.as_uri()
     return quote(path.replace("\\", "/"), safe="/-._~")
+
+
+def artifact_location(path: str) -> dict[str, str]:
+    """``{"uri": ...}``, with ``"uriBaseId": "%SRCROOT%"`` when the URI is relative, so a
+    viewer resolves it against the run's ``originalUriBaseIds``."""
+    uri = sarif_uri(path)
+    if uri.startswith("file:"):
+        return {"uri": uri}
+    return {"uri": uri, "uriBaseId": SRCROOT}
+
+
+def folder_uri(folder: str) -> str:
+    """An absolute folder as a ``file://`` URI ending in ``/`` (SARIF requires the slash)."""
+    for flavour in (PurePosixPath, PureWindowsPath):
+        pure = flavour(folder)
+        if pure.is_absolute():
+            uri = pure.as_uri()
+            return uri if uri.endswith("/") else uri + "/"
+    raise ValueError(f"not an absolute folder: {folder!r}")
 
 
 def _region(where: Span) -> dict[str, int]:
@@ -181,14 +260,14 @@ def _sarif_rule(rule: Rule) -> dict[str, Any]:
 
 
 def _sarif_result(report: FileReport, finding: Finding, rule_index: int) -> dict[str, Any]:
-    uri = sarif_uri(report.path)
+    location = artifact_location(report.path)
     result: dict[str, Any] = {
         "ruleId": finding.code,
         "ruleIndex": rule_index,
         "level": _SARIF_LEVEL[finding.severity],
         "message": {"text": finding.message},
         "locations": [{"physicalLocation": {
-            "artifactLocation": {"uri": uri},
+            "artifactLocation": location,
             "region": _region(report.span(finding.start, finding.end)),
         }}],
     }
@@ -196,7 +275,7 @@ def _sarif_result(report: FileReport, finding: Finding, rule_index: int) -> dict
         result["fixes"] = [{
             "description": {"text": fix.title},
             "artifactChanges": [{
-                "artifactLocation": {"uri": uri},
+                "artifactLocation": location,
                 "replacements": [{"deletedRegion": _region(report.span(e.start, e.end)),
                                   "insertedContent": {"text": e.new_text}}
                                  for e in fix.edits],
@@ -205,10 +284,26 @@ def _sarif_result(report: FileReport, finding: Finding, rule_index: int) -> dict
     return result
 
 
-def to_sarif(reports: Iterable[FileReport], problems: Sequence[Problem] = (),
-             version: str | None = None) -> dict[str, Any]:
-    """A SARIF 2.1.0 log with one run, for GitHub code scanning and other SARIF viewers."""
+def sarif_results(report: FileReport) -> list[dict[str, Any]]:
+    """The SARIF results of one file, in finding order."""
     order = {code: i for i, code in enumerate(RULES)}
+    return [_sarif_result(report, f, order[f.code]) for f in report.findings]
+
+
+def to_sarif(reports: Iterable[FileReport], problems: Sequence[Problem] = (),
+             version: str | None = None, base: str | None = None) -> dict[str, Any]:
+    """A SARIF 2.1.0 log with one run, for GitHub code scanning and other SARIF viewers.
+
+    ``base`` is the absolute folder relative paths start from (the working
+    folder); it becomes the run's ``originalUriBaseIds`` entry for ``%SRCROOT%``.
+    """
+    return sarif_log([r for report in reports for r in sarif_results(report)], problems,
+                     version, base)
+
+
+def sarif_log(results: list[dict[str, Any]], problems: Sequence[Problem] = (),
+              version: str | None = None, base: str | None = None) -> dict[str, Any]:
+    """The log around results made by :func:`sarif_results`; see :func:`to_sarif`."""
     driver: dict[str, Any] = {"name": TOOL_NAME, "informationUri": TOOL_URI,
                               "rules": [_sarif_rule(rule) for rule in RULES.values()]}
     if version:
@@ -219,15 +314,14 @@ def to_sarif(reports: Iterable[FileReport], problems: Sequence[Problem] = (),
             "level": "error",
             "message": {"text": problem.message},
             "locations": [{"physicalLocation": {
-                "artifactLocation": {"uri": sarif_uri(problem.path)}}}],
+                "artifactLocation": artifact_location(problem.path)}}],
         } for problem in problems]
-    return {
-        "$schema": SARIF_SCHEMA,
-        "version": SARIF_VERSION,
-        "runs": [{
-            "tool": {"driver": driver},
-            "columnKind": "unicodeCodePoints",
-            "invocations": [invocation],
-            "results": [_sarif_result(r, f, order[f.code]) for r in reports for f in r.findings],
-        }],
+    sarif_run: dict[str, Any] = {
+        "tool": {"driver": driver},
+        "columnKind": "unicodeCodePoints",
+        "invocations": [invocation],
+        "results": results,
     }
+    if base is not None:
+        sarif_run["originalUriBaseIds"] = {SRCROOT: {"uri": folder_uri(base)}}
+    return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [sarif_run]}

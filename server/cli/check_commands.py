@@ -1,8 +1,13 @@
 """``vgpt2 check`` and ``vgpt2 fix``: the analyzer over SQL files, for people, CI and pre-commit.
 
-Exit codes: 0 clean, 1 findings (``check``) or files left unfixed because they
-changed meanwhile (``fix``; with ``--diff``: fixes to show), 2 usage, catalog
-or configuration errors and files that could not be read.
+Exit codes: 0 clean, 1 findings (``check``) or files left unfixed (``fix``: changed
+meanwhile, read-only, or another owner's; with ``--diff``: fixes to show), 2
+usage, catalog or configuration errors and files that could not be checked
+(unreadable, binary, not a regular file).
+
+Results are written file by file and each file's text is let go once it is
+done, so a run over many files holds one file at a time; a long run shows its
+progress on stderr (:mod:`vgpt2.server.cli.progress`).
 """
 
 from __future__ import annotations
@@ -10,31 +15,41 @@ from __future__ import annotations
 import difflib
 import json
 import os
-import stat
+import re
 import sys
-import tempfile
-from dataclasses import dataclass
 from enum import StrEnum
 from importlib import metadata
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
-from vgpt2.catalog.catalog import Catalog
+from vgpt2.catalog.catalog import Catalog, CatalogError
 from vgpt2.server.analysis.analyzer import RuleSettings, analyze
-from vgpt2.server.analysis.fixing import BinaryFileError, SourceText, decode_source, fix_text
+from vgpt2.server.analysis.fixing import fix_text
 from vgpt2.server.analysis.report import (
     FileReport,
     Problem,
-    render_text,
-    to_json,
-    to_sarif,
+    ProblemKind,
+    Tally,
+    count,
+    finding_json,
+    sarif_log,
+    sarif_results,
+    text_lines,
 )
 from vgpt2.server.analysis.rules import parse_codes
 from vgpt2.server.cli.catalog_commands import CatalogOption, load_catalog
+from vgpt2.server.cli.progress import Reporter, file_sizes, reporting, warn_if_large
+from vgpt2.server.cli.sql_files import (
+    ReadFile,
+    UsageError,
+    WriteOutcome,
+    collect_files,
+    display_path,
+    read_sql,
+    write_if_unchanged,
+)
 from vgpt2.server.config import ConfigError, Settings, load_settings
-
-SQL_SUFFIX = ".sql"
 
 
 class CheckFormat(StrEnum):
@@ -57,6 +72,11 @@ IgnoreOption = Annotated[
     list[str] | None,
     typer.Option("--ignore", help="Skip these rule codes, comma-separated; may be repeated."),
 ]
+ProgressOption = Annotated[
+    bool | None,
+    typer.Option("--progress/--no-progress", help="Show progress on stderr (default: for "
+                 "long runs on a terminal).", show_default=False),
+]
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
@@ -75,63 +95,21 @@ def _settings() -> Settings:
     try:
         return load_settings()
     except ConfigError as error:
+        for problem in error.problems:
+            typer.echo(f"error: {problem}", err=True)
+        raise typer.Exit(2) from None
+
+
+def _files(paths: list[Path]) -> list[Path]:
+    try:
+        return collect_files(paths)
+    except UsageError as error:
         raise _fail(str(error)) from None
 
 
-def collect_files(paths: list[Path]) -> list[Path]:
-    """Files named as given; folders searched recursively for *.sql, sorted, hidden ones skipped.
-
-    A path that does not exist is a usage error (exit 2) before anything is checked.
-    """
-    missing = [p for p in paths if not p.exists()]
-    if missing:
-        raise _fail("no such file or folder: " + ", ".join(str(p) for p in missing))
-    files: list[Path] = []
-    seen: set[Path] = set()
-    for path in paths:
-        found = [path] if not path.is_dir() else sorted(
-            f for f in path.rglob("*")
-            if f.suffix.lower() == SQL_SUFFIX and f.is_file()
-            and not any(part.startswith(".") for part in f.relative_to(path).parts))
-        for file in found:
-            key = file.resolve()
-            if key not in seen:
-                seen.add(key)
-                files.append(file)
-    return files
-
-
-def display_path(path: Path) -> str:
-    """Relative to the working folder when inside it (as ruff shows paths), else as given."""
-    try:
-        return str(Path(os.path.abspath(path)).relative_to(Path.cwd()))
-    except (ValueError, OSError):
-        return str(path)
-
-
-@dataclass(frozen=True, slots=True)
-class ReadFile:
-    path: Path
-    shown: str
-    data: bytes
-    source: SourceText
-    mtime_ns: int
-    size: int
-
-
-def read_sql(path: Path) -> ReadFile | Problem:
-    """Bytes -> text (UTF-8, UTF-16 with BOM, Windows-1252); a Problem instead of an exception."""
-    shown = display_path(path)
-    try:
-        info = path.stat()
-        data = path.read_bytes()
-    except OSError as error:
-        return Problem(shown, f"{shown}: cannot read: {error.strerror or error}")
-    try:
-        source = decode_source(data)
-    except BinaryFileError as error:
-        return Problem(shown, f"{shown}: {error}")
-    return ReadFile(path, shown, data, source, info.st_mtime_ns, info.st_size)
+def _report_problem(problem: Problem) -> None:
+    level = "error" if problem.kind is ProblemKind.UNREADABLE else "warning"
+    typer.echo(f"{level}: {problem.message}", err=True)
 
 
 def write(text: str) -> None:
@@ -150,6 +128,34 @@ def _version() -> str | None:
         return None
 
 
+class _Output:
+    """Where each file's findings go as soon as it is checked: text lines are written at
+    once; JSON and SARIF keep only their own small records until the end."""
+
+    def __init__(self, format: CheckFormat) -> None:
+        self.format = format
+        self.records: list[dict[str, Any]] = []
+
+    def add(self, report: FileReport) -> None:
+        if self.format is CheckFormat.TEXT:
+            lines = text_lines([report])
+            if lines:
+                write("\n".join(lines) + "\n")
+        elif self.format is CheckFormat.JSON:
+            self.records.extend(finding_json(report, f) for f in report.findings)
+        else:
+            self.records.extend(sarif_results(report))
+
+    def finish(self, tally: Tally, problems: list[Problem]) -> None:
+        if self.format is CheckFormat.JSON:
+            write(json.dumps(self.records, indent=2) + "\n")
+        elif self.format is CheckFormat.SARIF:
+            log = sarif_log(self.records, problems, _version(), base=os.getcwd())
+            write(json.dumps(log, indent=2) + "\n")
+        else:
+            write(tally.summary(problems) + "\n")
+
+
 def check(
     paths: PathsArgument,
     catalog: CatalogOption = None,
@@ -157,84 +163,134 @@ def check(
     = CheckFormat.TEXT,
     select: SelectOption = None,
     ignore: IgnoreOption = None,
+    progress: ProgressOption = None,
 ) -> None:
     """Check SQL files against the catalog (exit 0 clean, 1 findings, 2 errors)."""
     selected, ignored = _codes("--select", select), _codes("--ignore", ignore)
     settings = _settings()
-    files = collect_files(paths)
+    files = _files(paths)
     opened = load_catalog(catalog)
     rules = settings.rule_settings(selected, ignored)
-    reports: list[FileReport] = []
+    output = _Output(format)
+    tally = Tally()
     problems: list[Problem] = []
-    for path in files:
-        read = read_sql(path)
-        if isinstance(read, Problem):
-            problems.append(read)
-            typer.echo(f"error: {read.message}", err=True)
-            continue
-        reports.append(FileReport(read.shown, read.source.text,
-                                  analyze(read.source.text, opened, rules)))
+    sizes = file_sizes(files)
+    with reporting("checking", files, sizes, progress) as reporter:
+        for path, size in zip(files, sizes, strict=True):
+            reporter.start(display_path(path), size)
+            read = read_sql(path)
+            if isinstance(read, Problem):
+                problems.append(read)
+                _report_problem(read)
+            else:
+                warn_if_large(read.shown, len(read.data))
+                try:
+                    findings = analyze(read.source.text, opened, rules)
+                except CatalogError as error:  # never "All checks passed" on a bad catalog
+                    raise _fail(str(error)) from None
+                report = FileReport(read.shown, read.source.text, findings)
+                tally.add(report)
+                output.add(report)
+                del read, report  # a big file's text: let it go before the next one
+            reporter.done(size)
     if not files:
         typer.echo("warning: no SQL files found under the given paths", err=True)
-    if format is CheckFormat.JSON:
-        write(json.dumps(to_json(reports), indent=2) + "\n")
-    elif format is CheckFormat.SARIF:
-        write(json.dumps(to_sarif(reports, problems, _version()), indent=2) + "\n")
-    else:
-        write(render_text(reports, problems))
+    output.finish(tally, problems)
     if problems:
         raise typer.Exit(2)
-    if any(r.findings for r in reports):
+    if tally.findings:
         raise typer.Exit(1)
+
+
+class _FixRun:
+    """What one ``vgpt2 fix`` run did, for its summary and exit code."""
+
+    def __init__(self) -> None:
+        self.unreadable = self.failed = self.fixed_files = self.fixed = self.remaining = 0
 
 
 def fix(
     paths: PathsArgument,
-    diff: Annotated[bool, typer.Option("--diff", help="Print a unified diff; write nothing.")]
-    = False,
+    diff: Annotated[bool, typer.Option("--diff", help="Print a unified diff (for git apply "
+                                       "or patch -p1); write nothing.")] = False,
     select: SelectOption = None,
     ignore: IgnoreOption = None,
     catalog: CatalogOption = None,
+    force: Annotated[bool, typer.Option("--force", help="Also rewrite read-only files and "
+                                        "files a rewrite would give another owner.")]
+    = False,
+    progress: ProgressOption = None,
 ) -> None:
-    """Apply the safe fixes (NOLOCK, name case, base table -> view, join key) in place."""
+    """Apply the safe fixes (NOLOCK, name case, base table -> view, join key) in place.
+
+    Each file is replaced atomically, keeping its mode and owner, and only if it still
+    holds what was read: checked again just before the rename. A write by another
+    program in the microseconds between that check and the rename would still be lost,
+    as with any editor's save.
+    """
     selected, ignored = _codes("--select", select), _codes("--ignore", ignore)
     settings = _settings()
-    files = collect_files(paths)
+    files = _files(paths)
     opened = load_catalog(catalog)
     rules = settings.rule_settings(None, ignored)
-    unreadable = failed = fixed_files = fixed = remaining = 0
-    for path in files:
-        read = read_sql(path)
-        if isinstance(read, Problem):
-            unreadable += 1
-            typer.echo(f"error: {read.message}", err=True)
-            continue
-        outcome = _fix_one(read, opened, rules, selected, diff)
-        if outcome is None:
-            failed += 1
-            continue
-        applied, left = outcome
-        remaining += left
-        if applied:
-            fixed_files += 1
-            fixed += applied
+    run = _FixRun()
+    sizes = file_sizes(files)
+    with reporting("fixing", files, sizes, progress) as reporter:
+        for path, size in zip(files, sizes, strict=True):
+            reporter.start(display_path(path), size)
+            read = read_sql(path)
+            if isinstance(read, Problem):
+                run.unreadable += 1
+                _report_problem(read)
+            else:
+                warn_if_large(read.shown, len(read.data))
+                try:
+                    outcome = _fix_one(read, opened, rules, selected, diff, force, reporter)
+                except CatalogError as error:
+                    raise _fail(str(error)) from None
+                if outcome is None:
+                    run.failed += 1
+                else:
+                    applied, left = outcome
+                    run.remaining += left
+                    if applied:
+                        run.fixed_files += 1
+                        run.fixed += applied
+                del read
+            reporter.done(size)
     if not files:
         typer.echo("warning: no SQL files found under the given paths", err=True)
-    _fix_summary(diff, fixed, fixed_files, remaining, len(files))
-    if unreadable:
+    _fix_summary(diff, run.fixed, run.fixed_files, run.remaining, len(files))
+    if run.unreadable:
         raise typer.Exit(2)
-    if failed or (diff and fixed):
+    if run.failed or (diff and run.fixed):
         raise typer.Exit(1)
 
 
-def _fix_one(read: ReadFile, catalog: Catalog, rules: RuleSettings,
-             select: set[str] | None, diff: bool) -> tuple[int, int] | None:
+_REFUSED = {
+    WriteOutcome.CHANGED: "changed on disk while it was being fixed; left as it is (run "
+                          "`vgpt2 fix` again)",
+    WriteOutcome.READ_ONLY: "is read-only; not fixed (use --force to fix it anyway)",
+    WriteOutcome.OWNER: "belongs to another user and a rewrite would change its owner; not "
+                        "fixed (use --force to fix it anyway)",
+    WriteOutcome.NOT_REGULAR: "is no longer a regular file; left as it is",
+}
+
+
+def _fix_one(read: ReadFile, catalog: Catalog, rules: RuleSettings, select: set[str] | None,
+             diff: bool, force: bool, reporter: Reporter) -> tuple[int, int] | None:
     """(fixes applied, findings left) for one file; None when it could not be written."""
-    result = fix_text(read.source.text, catalog, rules, select)
+    result = fix_text(read.source.text, catalog, rules, select,
+                      on_round=lambda number: reporter.note(f"analysis round {number}"))
     if result.text == read.source.text:
         return 0, len(result.remaining)
     if diff:
-        write(unified_diff(read.source.text, result.text, read.shown))
+        header = patch_path(read.path)
+        if header is None:
+            typer.echo(f"warning: {read.shown} is outside {patch_base()}; its diff names it "
+                       "as given, apply it from a folder that holds it", err=True)
+            header = read.shown.replace("\\", "/")
+        write(unified_diff(read.source.text, result.text, header))
         return result.applied, len(result.remaining)
     try:
         data = read.source.encode(result.text)
@@ -243,70 +299,69 @@ def _fix_one(read: ReadFile, catalog: Catalog, rules: RuleSettings,
                    f"{read.source.encoding}: {error.reason}", err=True)
         return None
     try:
-        changed = write_if_unchanged(read, data)
+        written = write_if_unchanged(read, data, force=force)
     except OSError as error:
         typer.echo(f"error: {read.shown}: cannot write: {error.strerror or error}", err=True)
         return None
-    if changed:
-        typer.echo(f"error: {read.shown} changed on disk while it was being fixed; left as it "
-                   "is (run `vgpt2 fix` again)", err=True)
+    if written is not WriteOutcome.WRITTEN:
+        typer.echo(f"error: {read.shown} {_REFUSED[written]}", err=True)
         return None
-    noun = "fix" if result.applied == 1 else "fixes"
-    typer.echo(f"{read.shown}: applied {result.applied} {noun}")
+    typer.echo(f"{read.shown}: applied {count(result.applied, 'fix', 'fixes')}")
     return result.applied, len(result.remaining)
 
 
 def _fix_summary(diff: bool, fixed: int, files: int, remaining: int, checked: int) -> None:
-    plural = "" if fixed == 1 else "es"
-    where = f"{files} file{'s' if files != 1 else ''}"
-    left = (f"; {remaining} finding{'s' if remaining != 1 else ''} left for `vgpt2 check`"
-            if remaining else "")
+    left = (f"; {count(remaining, 'finding')} left for `vgpt2 check`" if remaining else "")
     if not fixed:
-        message = f"Nothing to fix in {checked} file{'s' if checked != 1 else ''}{left}."
+        message = f"Nothing to fix in {count(checked, 'file')}{left}."
     elif diff:
-        message = f"Would apply {fixed} fix{plural} in {where}{left}."
+        message = f"Would apply {count(fixed, 'fix', 'fixes')} in {count(files, 'file')}{left}."
     else:
-        message = f"Applied {fixed} fix{plural} in {where}{left}."
+        message = f"Applied {count(fixed, 'fix', 'fixes')} in {count(files, 'file')}{left}."
     typer.echo(message, err=diff)
 
 
+# --- diffs -------------------------------------------------------------------------------------
+
+
+def patch_base(start: Path | None = None) -> Path:
+    """The folder diff headers are relative to: the top of the git work tree holding the
+    working folder (what ``git diff`` writes and ``git apply`` reads from anywhere inside
+    it), else the working folder (what ``patch -p1`` reads)."""
+    here = Path(os.path.abspath(start or Path.cwd()))
+    for folder in (here, *here.parents):
+        if (folder / ".git").exists():
+            return folder
+    return here
+
+
+def patch_path(path: Path) -> str | None:
+    """``path`` relative to :func:`patch_base`, with forward slashes; None when outside it.
+
+    Never ``..``: git apply and patch refuse such names.
+    """
+    try:
+        relative = Path(os.path.abspath(path)).relative_to(patch_base())
+    except ValueError:
+        return None
+    return relative.as_posix()
+
+
+_LINES = re.compile(r"[^\n]*\n|[^\n]+")
+
+
 def unified_diff(old: str, new: str, name: str) -> str:
-    """A unified diff git and patch -p1 accept, with ``a/`` and ``b/`` file names."""
-    label = name.replace("\\", "/")
-    lines = difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
-                                 fromfile=f"a/{label}", tofile=f"b/{label}")
+    """A unified diff git and patch -p1 accept, with ``a/`` and ``b/`` file names.
+
+    Lines are split at ``\\n`` only, as patch and git read them (``str.splitlines``
+    would also split at form feeds and U+2028, which they keep inside a line).
+    """
+    lines = difflib.unified_diff(_LINES.findall(old), _LINES.findall(new),
+                                 fromfile=f"a/{name}", tofile=f"b/{name}")
     out = []
     for line in lines:
         out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
     return "".join(out)
-
-
-def write_if_unchanged(read: ReadFile, data: bytes) -> bool:
-    """Atomically replace the file with ``data`` unless it changed since ``read``.
-
-    Returns True (and writes nothing) when it changed: another size, modification
-    time or content. The new content goes to a temporary file in the same folder,
-    which then replaces the original (``os.replace``); permissions are kept and a
-    symbolic link keeps pointing at the file it named.
-    """
-    target = read.path.resolve()
-    current = target.stat()
-    if (current.st_mtime_ns, current.st_size) != (read.mtime_ns, read.size) \
-            or target.read_bytes() != read.data:
-        return True
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
-                                         suffix=".vgpt2-tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, stat.S_IMODE(current.st_mode))
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return False
 
 
 def register(app: typer.Typer) -> None:

@@ -69,7 +69,7 @@ def test_a_bad_rule_in_the_config_names_the_file(tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "vgpt2.toml").write_text('[rules]\nVG04 = "error"\n', encoding="utf-8")
-    with pytest.raises(ConfigError, match=r"vgpt2\.toml: rules: .*unknown rule code 'VG04'"):
+    with pytest.raises(ConfigError, match=r"vgpt2\.toml:2: rules\.VG04: unknown rule code 'VG04'"):
         load_settings()
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 from vgpt2.server.analysis.rules import RULES
-from vgpt2.server.cli import check_commands
+from vgpt2.server.cli import check_commands, sql_files
 from vgpt2.server.cli.main import app
 
 runner = CliRunner()
@@ -233,20 +233,20 @@ def test_unreadable_and_binary_files_are_reported_and_the_rest_is_checked(
     (work / "a.sql").write_bytes(b"\x00\x01\x02binary\x00garbage\xff" * 10)
     (work / "b.sql").write_text("SELECT * FROM APTH\n", encoding="utf-8")
     (work / "c.sql").write_text(CLEAN, encoding="utf-8")
-    real = Path.read_bytes
+    real = sql_files._read_regular
 
-    def read_bytes(self: Path) -> bytes:
-        if self.name == "c.sql":
+    def read_regular(path: Path) -> Any:
+        if path.name == "c.sql":
             raise PermissionError(13, "Permission denied")
-        return real(self)
+        return real(path)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(sql_files, "_read_regular", read_regular)
     code, stdout, stderr = run("check", ".")
     assert code == 2
-    assert "a.sql: not a text file" in stderr
-    assert "c.sql: cannot read: Permission denied" in stderr
+    assert "warning: a.sql: binary file, skipped: not a text file" in stderr
+    assert "error: c.sql: cannot read: Permission denied" in stderr
     assert stdout.startswith("b.sql:1:15: VG004 ")
-    assert "2 files could not be checked" in stdout
+    assert "2 files could not be checked (1 unreadable; 1 binary, skipped)" in stdout
     code, stdout, _ = run("check", "--format", "sarif", ".")
     invocation = json.loads(stdout)["runs"][0]["invocations"][0]
     assert invocation["executionSuccessful"] is False
@@ -404,7 +404,7 @@ def test_fix_skips_binary_files_and_exits_2(work: Path) -> None:
     (work / "ok.sql").write_text("SELECT * FROM APTH\n", encoding="utf-8")
     code, _, stderr = run("fix", ".")
     assert code == 2
-    assert "blob.sql: not a text file" in stderr
+    assert "blob.sql: binary file, skipped: not a text file" in stderr
     assert (work / "blob.sql").read_bytes() == b"\x00\xff\x00garbage"
     assert "WITH (NOLOCK)" in (work / "ok.sql").read_text(encoding="utf-8")
 
