@@ -29,6 +29,9 @@ TokenCounter = Callable[[str], int]
 SHORT_COLUMNS = 10
 """Non-key columns in an object's short block."""
 MAX_DESCRIPTION = 120
+CORE_CONVENTIONS = 6
+"""The first conventions of the pack (views, NOLOCK, case, companies, groups, whole keys)
+go in before any object; the rest only after the join tree's objects."""
 _STATUS_HINTS = ("Status", "Type", "Stat", "Code", "YN", "Flag", "Method")
 
 
@@ -122,43 +125,62 @@ def join_lines(tree: JoinTree) -> str:
 
 def build_context(catalog: Catalog, question: str, objects: Sequence[str], tree: JoinTree,
                   budget: int, count: TokenCounter = estimate_tokens) -> SchemaContext:
-    """Fit blocks for ``objects`` (tree nodes first) and the conventions into ``budget`` tokens."""
+    """Fit blocks for ``objects`` (tree nodes first) and the conventions into ``budget`` tokens.
+
+    Priority: the join conditions, the core conventions, the tree's objects, the other
+    conventions, the other linked objects, then full column lists (tree objects first).
+    """
     ordered = list(dict.fromkeys([*tree.nodes, *objects]))
+    in_tree = set(tree.nodes)
     joins = join_lines(tree)
     used = count(joins) if joins else 0
     left_out: list[LeftOut] = []
-    conventions: list[str] = []
-    for position, convention in enumerate(catalog.conventions()):
-        cost = count(convention) + 1
-        if used + cost > budget:
-            left_out.append(LeftOut("", "conventions", f"convention {position + 1}: "
-                                    + _clip(convention)))
-            continue
-        conventions.append(f"- {convention}")
-        used += cost
+    all_conventions = catalog.conventions()
+    kept_conventions: dict[int, str] = {}
+
+    def add_conventions(positions: range) -> None:
+        nonlocal used
+        for position in positions:
+            convention = all_conventions[position]
+            cost = count(convention) + 1
+            if used + cost > budget:
+                left_out.append(LeftOut("", "conventions", f"convention {position + 1}: "
+                                        + _clip(convention)))
+                continue
+            kept_conventions[position] = f"- {convention}"
+            used += cost
+
     blocks: list[ObjectBlock] = []
-    chosen: list[str] = []
-    for name in ordered:
-        block = object_block(catalog, name, question)
-        if block is None:
-            continue
-        cost = count(block.short) + 2
-        if used + cost > budget:
-            left_out.append(LeftOut(name, "object", f"{block.columns_total} columns"))
-            continue
-        used += cost
-        blocks.append(block)
-        chosen.append(block.short)
-    texts = list(chosen)
-    for index, block in enumerate(blocks):
+
+    def add_blocks(names: list[str]) -> None:
+        nonlocal used
+        for name in names:
+            block = object_block(catalog, name, question)
+            if block is None:
+                continue
+            cost = count(block.short) + 2
+            if used + cost > budget:
+                left_out.append(LeftOut(name, "object", f"{block.columns_total} columns"))
+                continue
+            used += cost
+            blocks.append(block)
+
+    core = min(CORE_CONVENTIONS, len(all_conventions))
+    add_conventions(range(core))
+    add_blocks([n for n in ordered if n in in_tree])
+    add_conventions(range(core, len(all_conventions)))
+    add_blocks([n for n in ordered if n not in in_tree])
+    texts = {block.name: block.short for block in blocks}
+    for block in sorted(blocks, key=lambda b: b.name not in in_tree):
         if block.full == block.short:
             continue
         extra = count(block.full) - count(block.short)
         if used + extra <= budget:
             used += extra
-            texts[index] = block.full
+            texts[block.name] = block.full
         else:
             left_out.append(LeftOut(block.name, "columns",
                                     f"{block.columns_shown} of {block.columns_total} shown"))
-    return SchemaContext("\n\n".join(texts), joins, "\n".join(conventions),
+    conventions = "\n".join(kept_conventions[p] for p in sorted(kept_conventions))
+    return SchemaContext("\n\n".join(texts[b.name] for b in blocks), joins, conventions,
                          [b.name for b in blocks], left_out, used)

@@ -1,0 +1,90 @@
+"""The join tree: whole keys, header -> detail paths, no detours through unrelated modules."""
+
+from __future__ import annotations
+
+from vgpt2.catalog.catalog import Catalog
+from vgpt2.catalog.model import RelationshipKind
+from vgpt2.server.analysis.analyzer import analyze
+from vgpt2.server.generation.jointree import JoinTree, join_tree
+
+
+def edge_columns(tree: JoinTree, child: str) -> list[str]:
+    edge = tree.parent_edge(child)
+    assert edge is not None, tree.describe()
+    return [a for a, _ in edge.relationship.column_pairs]
+
+
+def test_header_detail_on_the_whole_key(sample_catalog: Catalog) -> None:
+    tree = join_tree(sample_catalog, ["APTH", "APTL"])
+    assert tree.nodes == ("APTH", "APTL") and tree.unreached == ()
+    assert edge_columns(tree, "APTL") == ["APCo", "Mth", "APTrans"]
+    assert tree.describe() == ["APTH -> APTL ON APTL.APCo = APTH.APCo AND APTL.Mth = APTH.Mth "
+                               "AND APTL.APTrans = APTH.APTrans"]
+
+
+def test_contract_to_jobs(sample_catalog: Catalog) -> None:
+    tree = join_tree(sample_catalog, ["JCCM", "JCJM"])
+    assert edge_columns(tree, "JCJM") == ["JCCo", "Contract"]
+
+
+def test_jccp_joins_on_its_composite_key(sample_catalog: Catalog) -> None:
+    tree = join_tree(sample_catalog, ["JCCP", "JCCH"])
+    assert set(edge_columns(tree, "JCCH")) == {"JCCo", "Job", "PhaseGroup", "Phase", "CostType"}
+
+
+def test_base_tables_and_case_are_normalised(sample_catalog: Catalog) -> None:
+    tree = join_tree(sample_catalog, ["bapth", "bAPTL", "Nowhere", "APTH"])
+    assert tree.nodes == ("APTH", "APTL")
+
+
+def test_group_keyed_master(sample_catalog: Catalog) -> None:
+    tree = join_tree(sample_catalog, ["APTH", "APVM"])
+    assert edge_columns(tree, "APVM") == ["VendorGroup", "Vendor"]
+
+
+def test_detail_to_master_goes_through_the_header(sample_catalog: Catalog) -> None:
+    tree = join_tree(sample_catalog, ["APTD", "APVM"])
+    assert tree.intermediates == ("APTH",), tree.describe()
+
+
+def test_no_path_through_a_company_table(sample_catalog: Catalog) -> None:
+    # HQUM and GLJR share nothing but hubs: no tree rather than a cross product.
+    tree = join_tree(sample_catalog, ["HQUM", "GLJR"])
+    assert tree.unreached == ("GLJR",) and tree.edges == ()
+    for other in (join_tree(sample_catalog, ["JCJM", "PREH"]),
+                  join_tree(sample_catalog, ["APTL", "JCJM"])):
+        assert not [n for n in other.intermediates if len(sample_catalog.key_columns(n)) <= 1]
+
+
+def test_every_edge_is_the_widest_known_join(sample_catalog: Catalog) -> None:
+    tree = join_tree(sample_catalog, ["JCCD", "JCJP", "JCJM", "JCPM"])
+    assert not tree.unreached
+    for edge in tree.edges:
+        widest = sample_catalog.join_path(edge.parent, edge.child)
+        assert widest is not None
+        assert edge.relationship.column_pairs == widest.column_pairs
+        assert edge.relationship.kind is not RelationshipKind.VIEW_OF
+
+
+def test_tree_conditions_pass_the_partial_join_rule(sample_catalog: Catalog) -> None:
+    tree = join_tree(sample_catalog, ["APTH", "APTL", "APVM"])
+    sql = "SELECT 1 AS x FROM APTH WITH (NOLOCK)\n" + "\n".join(
+        f"JOIN {e.child} WITH (NOLOCK) ON {e.condition()}" for e in tree.edges)
+    assert analyze(sql, sample_catalog) == []
+
+
+
+def test_nothing_known_gives_an_empty_tree(sample_catalog: Catalog) -> None:
+    tree = join_tree(sample_catalog, ["Nowhere"])
+    assert tree.root is None and tree.nodes == ()
+
+
+def test_real_catalog_conventional_paths(real_catalog: Catalog) -> None:
+    tree = join_tree(real_catalog, ["APTH", "APTL"])
+    assert edge_columns(tree, "APTL") == ["APCo", "Mth", "APTrans"]
+    tree = join_tree(real_catalog, ["JCCM", "JCJM"])
+    assert edge_columns(tree, "JCJM") == ["JCCo", "Contract"]
+    tree = join_tree(real_catalog, ["APTH", "JCJM"])
+    assert tree.intermediates == ("APTL",), tree.describe()
+    tree = join_tree(real_catalog, ["APTD", "APVM"])
+    assert tree.intermediates == ("APTH",), tree.describe()

@@ -1,0 +1,70 @@
+"""Check, fix and judge a candidate query; repair messages and refusals."""
+
+from __future__ import annotations
+
+from vgpt2.catalog.catalog import Catalog
+from vgpt2.server.generation.repair import (
+    check_candidate,
+    closest_objects,
+    missing_named_objects,
+    objects_read,
+    repair_request,
+)
+
+
+def test_deterministic_fixes_make_a_query_deliverable(sample_catalog: Catalog) -> None:
+    outcome = check_candidate(sample_catalog, "SELECT j.job FROM bjcjm j WHERE j.JCCo = 1")
+    assert outcome.deliverable, outcome.blocking
+    assert outcome.sql == "SELECT j.Job FROM JCJM j WITH (NOLOCK) WHERE j.JCCo = 1"
+    assert outcome.fixes_applied >= 3
+    assert outcome.objects == ["JCJM"] and outcome.findings == []
+
+
+def test_unknown_names_block_with_did_you_mean(sample_catalog: Catalog) -> None:
+    outcome = check_candidate(sample_catalog, "SELECT Name FROM Customers WITH (NOLOCK)")
+    assert not outcome.deliverable
+    problem = outcome.blocking[0]
+    assert problem.code == "VG001" and "ARCM" in problem.related
+    assert problem.line == 1 and problem.column == 18
+
+
+def test_warnings_without_fix_do_not_block(sample_catalog: Catalog) -> None:
+    outcome = check_candidate(sample_catalog, "SELECT j.Job FROM JCCD j WITH (NOLOCK) "
+                                              "WHERE j.Mth = '2024-03-15'")
+    assert outcome.deliverable
+    assert [f.code for f in outcome.findings] == ["VG007"]
+
+
+def test_gates_beyond_the_analyzer(sample_catalog: Catalog) -> None:
+    for sql in ("SELECT a FROM #missing", "SELECT h.APRef FROM Other.dbo.APTH h WITH (NOLOCK)",
+                "SELECT j.Job FROM JCJM j WITH (NOLOCK) WHERE COUNT(*) > 1",
+                "SELECT j.Job FROM JCJM j WITH (NOLOCK) WHERE * = 1",
+                "DECLARE @x int = 1"):
+        assert not check_candidate(sample_catalog, sql).deliverable, sql
+    created = "SELECT j.Job INTO #t FROM JCJM j WITH (NOLOCK);\nSELECT Job FROM #t;"
+    assert check_candidate(sample_catalog, created).deliverable
+
+
+def test_repair_request_names_the_problems_and_the_query(sample_catalog: Catalog) -> None:
+    outcome = check_candidate(sample_catalog, "SELECT v.VendorName FROM APVM v WITH (NOLOCK)")
+    text = repair_request(outcome.blocking, outcome.sql, "")
+    assert "VG002" in text and "VendorName" in text and "```sql" in text
+    assert "could not be used" in repair_request([], None, "the reply was empty")
+
+
+def test_closest_objects_for_customers(sample_catalog: Catalog) -> None:
+    assert closest_objects(sample_catalog, "Customers")[0] == "ARCM"
+    assert "JCJM" in closest_objects(sample_catalog, "JCJN")
+
+
+def test_missing_named_objects(sample_catalog: Catalog) -> None:
+    assert missing_named_objects(sample_catalog, "rows of the Customers table") == ["Customers"]
+    assert missing_named_objects(sample_catalog, "columns of [Invoices]") == ["Invoices"]
+    assert missing_named_objects(sample_catalog, "what is in `JCJM`") == []
+    assert missing_named_objects(sample_catalog, "show the job cost table") == []
+    assert missing_named_objects(sample_catalog, "The APTH table") == []
+
+
+def test_objects_read_in_order(sample_catalog: Catalog) -> None:
+    sql = "SELECT 1 FROM APTL l JOIN bAPTH h ON 1 = 1 JOIN apvm v ON 1 = 1"
+    assert objects_read(sample_catalog, sql) == ["APTL", "bAPTH", "APVM"]
