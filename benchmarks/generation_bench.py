@@ -82,11 +82,12 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def overhead(catalog: Catalog, questions: list[str], runs: int,
-             backend: InstantModel | None) -> tuple[list[float], list[float], list[int]]:
+def overhead(catalog: Catalog, questions: list[str], runs: int, backend: InstantModel | None,
+             outcomes: dict[str, int] | None = None) -> tuple[list[float], list[float], list[int]]:
     cold: list[float] = []
     warm: list[float] = []
     tokens: list[int] = []
+    outcomes = outcomes if outcomes is not None else {}
     for run in range(runs):
         for question in questions:
             started = time.perf_counter()
@@ -95,6 +96,9 @@ def overhead(catalog: Catalog, questions: list[str], runs: int,
             (cold if run == 0 else warm).append(elapsed)
             if run == 0:
                 tokens.append(result.prompt_tokens)
+                kind = ("refused" if result.refused else
+                        "with findings" if result.findings else "clean")
+                outcomes[kind] = outcomes.get(kind, 0) + 1
     return cold, warm, tokens
 
 
@@ -131,7 +135,8 @@ def main() -> int:
         texts = [str(q["text"]) for q in questions]
         modules = {str(q["module"]) for q in questions}
         mean_recall, pooled_recall = recall(catalog, questions, args.misses)
-        cold, warm, tokens = overhead(catalog, texts, max(2, args.runs), None)
+        outcomes: dict[str, int] = {}
+        cold, warm, tokens = overhead(catalog, texts, max(2, args.runs), None, outcomes)
         model_cold, model_warm, _ = overhead(catalog, texts, max(2, args.runs),
                                              InstantModel(MODEL_REPLY))
         budget = GenerationOptions().num_ctx - GenerationOptions().max_tokens
@@ -148,6 +153,9 @@ def main() -> int:
                   "| < 50 ms |")
             print(f"| overhead, {label}, first pass p50 / p99 | "
                   f"{percentile(first, 0.5):.1f} / {percentile(first, 0.99):.1f} ms | - |")
+        print(f"| catalog backend skeletons: clean / with findings / refused | "
+              f"{outcomes.get('clean', 0)} / {outcomes.get('with findings', 0)} / "
+              f"{outcomes.get('refused', 0)} | all clean |")
         print(f"| prompt tokens (estimate), median / max | {statistics.median(tokens):.0f} / "
               f"{max(tokens)} | budget {budget} |")
         catalog.close()
