@@ -235,6 +235,10 @@ def fix(
     rules = settings.rule_settings(None, ignored)
     run = _FixRun()
     sizes = file_sizes(files)
+    base = patch_base(files) if diff else None
+    if base is not None and base != Path(os.path.abspath(Path.cwd())):
+        typer.echo(f"note: the diff's file names are relative to {base}; apply it there",
+                   err=True)
     with reporting("fixing", files, sizes, progress) as reporter:
         for path, size in zip(files, sizes, strict=True):
             reporter.start(display_path(path), size)
@@ -245,7 +249,7 @@ def fix(
             else:
                 warn_if_large(read.shown, len(read.data))
                 try:
-                    outcome = _fix_one(read, opened, rules, selected, diff, force, reporter)
+                    outcome = _fix_one(read, opened, rules, selected, base, force, reporter)
                 except CatalogError as error:
                     raise _fail(str(error)) from None
                 if outcome is None:
@@ -278,17 +282,21 @@ _REFUSED = {
 
 
 def _fix_one(read: ReadFile, catalog: Catalog, rules: RuleSettings, select: set[str] | None,
-             diff: bool, force: bool, reporter: Reporter) -> tuple[int, int] | None:
-    """(fixes applied, findings left) for one file; None when it could not be written."""
+             diff: Path | None, force: bool, reporter: Reporter) -> tuple[int, int] | None:
+    """(fixes applied, findings left) for one file; None when it could not be written.
+
+    ``diff``: print a diff with names relative to this folder instead of writing.
+    """
+    base = diff
     result = fix_text(read.source.text, catalog, rules, select,
                       on_round=lambda number: reporter.note(f"analysis round {number}"))
     if result.text == read.source.text:
         return 0, len(result.remaining)
-    if diff:
-        header = patch_path(read.path)
+    if base is not None:
+        header = patch_path(read.path, base)
         if header is None:
-            typer.echo(f"warning: {read.shown} is outside {patch_base()}; its diff names it "
-                       "as given, apply it from a folder that holds it", err=True)
+            typer.echo(f"warning: {read.shown} is outside {base}; its diff names it as "
+                       "given, which git apply and patch refuse", err=True)
             header = read.shown.replace("\\", "/")
         write(unified_diff(read.source.text, result.text, header))
         return result.applied, len(result.remaining)
@@ -324,27 +332,41 @@ def _fix_summary(diff: bool, fixed: int, files: int, remaining: int, checked: in
 # --- diffs -------------------------------------------------------------------------------------
 
 
-def patch_base(start: Path | None = None) -> Path:
-    """The folder diff headers are relative to: the top of the git work tree holding the
-    working folder (what ``git diff`` writes and ``git apply`` reads from anywhere inside
-    it), else the working folder (what ``patch -p1`` reads)."""
-    here = Path(os.path.abspath(start or Path.cwd()))
-    for folder in (here, *here.parents):
-        if (folder / ".git").exists():
-            return folder
+def _git_root(folder: Path) -> Path | None:
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return None
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return Path(os.path.abspath(path)).is_relative_to(folder)
+
+
+def patch_base(files: list[Path]) -> Path:
+    """The one folder a run's diff headers are relative to.
+
+    ``git apply`` and ``patch -p1`` both read the names relative to the folder they
+    run in (git prefixes the subfolder of its work tree it is run from), and both
+    refuse ``..``. So: the working folder when it holds every file; else the top of
+    its git work tree when that holds them all (the diff is then applied there); else
+    the working folder, and files outside it are named as given, with a warning.
+    """
+    here = Path(os.path.abspath(Path.cwd()))
+    if all(_inside(f, here) for f in files):
+        return here
+    root = _git_root(here)
+    if root is not None and all(_inside(f, root) for f in files):
+        return root
     return here
 
 
-def patch_path(path: Path) -> str | None:
-    """``path`` relative to :func:`patch_base`, with forward slashes; None when outside it.
-
-    Never ``..``: git apply and patch refuse such names.
-    """
+def patch_path(path: Path, base: Path) -> str | None:
+    """``path`` relative to ``base``, with forward slashes; None when outside it."""
     try:
-        relative = Path(os.path.abspath(path)).relative_to(patch_base())
+        return Path(os.path.abspath(path)).relative_to(base).as_posix()
     except ValueError:
         return None
-    return relative.as_posix()
 
 
 _LINES = re.compile(r"[^\n]*\n|[^\n]+")

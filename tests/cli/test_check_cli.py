@@ -440,3 +440,236 @@ def test_the_console_script_checks_and_fixes(work: Path) -> None:
     again = subprocess.run([*command, "check", "ap.sql"], cwd=work, capture_output=True,
                            text=True, timeout=120)
     assert (again.returncode, again.stdout) == (0, "All checks passed (1 file).\n")
+
+
+# --- line endings, binary files, configuration errors ------------------------------------------
+
+
+def test_a_cr_only_file_gets_the_findings_of_its_lf_twin(work: Path) -> None:
+    text = "-- AP invoices\n" + DIRTY
+    (work / "lf.sql").write_text(text, encoding="utf-8", newline="")
+    (work / "cr.sql").write_text(text.replace("\n", "\r"), encoding="utf-8", newline="")
+    _, findings = check_json("lf.sql", "cr.sql")
+    where = {name: [(f["code"], f["line"], f["column"], f["end_line"], f["end_column"])
+                    for f in findings if f["path"] == name] for name in ("lf.sql", "cr.sql")}
+    assert len(where["lf.sql"]) == 5
+    assert where["cr.sql"] == where["lf.sql"]
+
+
+def test_a_binary_file_is_said_to_be_skipped_not_passed(work: Path) -> None:
+    (work / "dump.sql").write_bytes(b"TAPE\x00\x01\x02" * 50)
+    code, stdout, stderr = run("check", "dump.sql")
+    assert code == 2
+    assert "dump.sql: binary file, skipped" in stderr
+    assert "All checks passed" not in stdout
+    assert stdout.strip() == (
+        "No findings in 0 files; 1 file could not be checked (1 binary, skipped).")
+
+
+def test_every_configuration_error_is_reported_with_its_line(work: Path) -> None:
+    (work / "x.sql").write_text(CLEAN, encoding="utf-8")
+    (work / "vgpt2.toml").write_text(
+        'catalogs = ["typo"]\n\n[rules]\nVG999 = "error"\nVG004 = "loud"\nVG005 = "off"\n',
+        encoding="utf-8")
+    for command in ("check", "fix"):
+        code, _, stderr = run(command, "x.sql")
+        assert code == 2
+        lines = stderr.splitlines()
+        assert [line.split(": ", 2)[1] for line in lines] == [
+            f"{work / 'vgpt2.toml'}:1", f"{work / 'vgpt2.toml'}:4", f"{work / 'vgpt2.toml'}:5"]
+        assert "catalogs: Extra inputs are not permitted" in lines[0]
+        assert "rules.VG999: unknown rule code 'VG999'" in lines[1]
+        assert "rules.VG004: 'loud' is not a rule level" in lines[2]
+
+
+def test_a_toml_syntax_error_names_its_line(work: Path) -> None:
+    (work / "x.sql").write_text(CLEAN, encoding="utf-8")
+    (work / "vgpt2.toml").write_text('[rules]\nVG004 = "error"\n[broken\n', encoding="utf-8")
+    code, _, stderr = run("check", "x.sql")
+    assert code == 2
+    assert f"error: {work / 'vgpt2.toml'}:3: " in stderr
+
+
+# --- diffs that git apply and patch -p1 accept ---------------------------------------------------
+
+
+def _git(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=120,
+                          check=False)
+
+
+@pytest.mark.skipif(not (shutil.which("git") and shutil.which("patch")),
+                    reason="needs git and patch")
+def test_fix_diff_applies_with_git_and_patch_outside_a_repository(work: Path) -> None:
+    (work / "reports").mkdir()
+    (work / "reports" / "ap.sql").write_text(DIRTY, encoding="utf-8")
+    code, diff, _ = run("fix", "--diff", "reports/ap.sql")
+    assert code == 1
+    assert diff.startswith("--- a/reports/ap.sql\n+++ b/reports/ap.sql\n")
+    applied = subprocess.run(["git", "apply", "--check"], input=diff, cwd=work,
+                             capture_output=True, text=True, timeout=120, check=False)
+    assert applied.returncode == 0, applied.stderr
+    dry = subprocess.run(["patch", "-p1", "--dry-run"], input=diff, cwd=work,
+                         capture_output=True, text=True, timeout=120, check=False)
+    assert dry.returncode == 0, dry.stdout + dry.stderr
+
+
+@pytest.mark.skipif(not (shutil.which("git") and shutil.which("patch")),
+                    reason="needs git and patch")
+def test_fix_diff_headers_are_relative_to_the_git_root(work: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run from a subfolder of a repository, naming a file elsewhere in it (``../``): the
+    names are relative to the top of the work tree, never ``a/../``."""
+    assert _git("init", "-q", cwd=work).returncode == 0
+    (work / "sql" / "ap").mkdir(parents=True)
+    (work / "sql" / "ap" / "x.sql").write_text(DIRTY, encoding="utf-8")
+    (work / "tools").mkdir()
+    monkeypatch.chdir(work / "tools")
+    code, diff, stderr = run("fix", "--diff", "../sql/ap/x.sql")
+    assert code == 1
+    assert diff.startswith("--- a/sql/ap/x.sql\n+++ b/sql/ap/x.sql\n")
+    assert f"relative to {work}; apply it there" in stderr
+    applied = subprocess.run(["git", "apply", "--check"], input=diff, cwd=work,
+                             capture_output=True, text=True, timeout=120, check=False)
+    assert applied.returncode == 0, applied.stderr
+    dry = subprocess.run(["patch", "-p1", "--dry-run"], input=diff, cwd=work,
+                         capture_output=True, text=True, timeout=120, check=False)
+    assert dry.returncode == 0, dry.stdout + dry.stderr
+    # from the subfolder holding the file: names relative to it, for both tools there
+    monkeypatch.chdir(work / "sql")
+    _, inner, _ = run("fix", "--diff", "ap/x.sql")
+    assert inner.startswith("--- a/ap/x.sql\n+++ b/ap/x.sql\n")
+    for command in (["git", "apply", "--check"], ["patch", "-p1", "--dry-run"]):
+        result = subprocess.run(command, input=inner, cwd=work / "sql", capture_output=True,
+                                text=True, timeout=120, check=False)
+        assert result.returncode == 0, (command, result.stdout + result.stderr)
+    subprocess.run(["git", "apply"], input=diff, cwd=work, check=True, timeout=120, text=True)
+    monkeypatch.chdir(work)
+    assert run("check", "sql/ap/x.sql")[0] == 0
+
+
+def test_fix_diff_warns_about_a_file_outside_the_working_folder(
+        work: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere.sql"
+    outside.write_text(DIRTY, encoding="utf-8")
+    code, diff, stderr = run("fix", "--diff", str(outside))
+    assert code == 1
+    assert f"{outside} is outside {work}" in stderr
+    assert "a/../" not in diff
+
+
+def test_fix_diff_keeps_form_feeds_inside_their_line(work: Path) -> None:
+    """patch and git split lines at \\n only; str.splitlines would split at \\f too."""
+    (work / "ff.sql").write_text("-- page\f break\nSELECT * FROM APTH\n", encoding="utf-8")
+    _, diff, _ = run("fix", "--diff", "ff.sql")
+    assert "\\ No newline at end of file" not in diff
+    assert " -- page\f break\n" in diff
+    if shutil.which("patch"):
+        dry = subprocess.run(["patch", "-p1", "--dry-run"], input=diff, cwd=work,
+                             capture_output=True, text=True, timeout=120, check=False)
+        assert dry.returncode == 0, dry.stdout + dry.stderr
+
+
+def test_sarif_locations_resolve_against_the_working_folder(work: Path) -> None:
+    (work / "ap.sql").write_text(DIRTY, encoding="utf-8")
+    _, stdout, _ = run("check", "--format", "sarif", "ap.sql")
+    (sarif_run,) = json.loads(stdout)["runs"]
+    base = sarif_run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+    assert base == work.as_uri() + "/"
+    for result in sarif_run["results"]:
+        location = result["locations"][0]["physicalLocation"]["artifactLocation"]
+        assert location == {"uri": "ap.sql", "uriBaseId": "%SRCROOT%"}
+
+
+def test_large_counts_have_thousands_separators(work: Path) -> None:
+    (work / "many.sql").write_text("SELECT * FROM APTH\n" * 1_200, encoding="utf-8")
+    code, stdout, _ = run("check", "many.sql")
+    assert code == 1
+    assert stdout.splitlines()[-1].startswith(
+        "Found 1,200 findings (1,200 warnings) in 1 of 1 file; 1,200 fixable")
+    code, stdout, _ = run("fix", "many.sql")
+    assert code == 0
+    assert "many.sql: applied 1,200 fixes" in stdout
+    assert "Applied 1,200 fixes in 1 file." in stdout
+
+
+# --- long runs -----------------------------------------------------------------------------------
+
+
+def test_progress_on_request_and_a_warning_for_huge_files(
+        work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from vgpt2.server.cli import progress
+
+    (work / "a.sql").write_text(CLEAN, encoding="utf-8")
+    (work / "b.sql").write_text("SELECT * FROM APTH\n" * 20, encoding="utf-8")
+    code, _, stderr = run("check", "--progress", "a.sql", "b.sql")
+    assert code == 1
+    assert "[1/2] checking a.sql (" in stderr and "[2/2] checking b.sql (380 bytes)" in stderr
+    code, _, stderr = run("check", "a.sql", "b.sql")
+    assert "checking" not in stderr  # not a terminal, not asked: quiet
+    monkeypatch.setattr(progress, "LARGE_FILE_BYTES", 100)
+    code, _, stderr = run("fix", "--progress", "b.sql")
+    assert code == 0
+    assert "warning: b.sql is 380 bytes; files this large take minutes" in stderr
+    assert "analysis round 1" in stderr
+
+
+def test_each_file_is_reported_before_the_next_is_analyzed(
+        work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Text results stream: a run over many files holds one file's text at a time."""
+    (work / "a.sql").write_text("SELECT * FROM APTH\n", encoding="utf-8")
+    (work / "b.sql").write_text("SELECT * FROM APTL\n", encoding="utf-8")
+    real = check_commands.analyze
+    seen: list[str] = []
+
+    def analyze(text: str, *args: Any, **kwargs: Any) -> Any:
+        sys.stdout.flush()
+        seen.append(sys.stdout.buffer.getvalue().decode())  # type: ignore[attr-defined]
+        return real(text, *args, **kwargs)
+
+    monkeypatch.setattr(check_commands, "analyze", analyze)
+    assert run("check", "a.sql", "b.sql")[0] == 1
+    assert seen[0] == "" and seen[1].startswith("a.sql:1:15: VG004 ")
+
+
+# --- start-up ------------------------------------------------------------------------------------
+
+
+def test_version(work: Path) -> None:
+    from importlib import metadata
+
+    code, stdout, _ = run("--version")
+    assert (code, stdout) == (0, f"vgpt2 {metadata.version('vgpt2')}\n")
+    script = subprocess.run([sys.executable, "-m", "vgpt2.server.cli.main", "--version"],
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert (script.returncode, script.stdout) == (0, stdout)
+
+
+HEAVY = ("sqlglot", "pydantic", "rich", "vgpt2.catalog", "vgpt2.server.analysis",
+         "vgpt2.server.config")
+
+
+@pytest.mark.parametrize("args", [["--help"], ["--version"], []])
+def test_help_and_version_import_nothing_heavy(args: list[str]) -> None:
+    probe = ("import sys\n"
+             f"sys.argv = ['vgpt2', *{args!r}]\n"
+             "from vgpt2.server.cli.main import run\n"
+             "try:\n    run()\nexcept SystemExit:\n    pass\n"
+             f"heavy = sorted(m for m in sys.modules if m.startswith({HEAVY!r}))\n"
+             "print('HEAVY', heavy)\n")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            timeout=120, check=False)
+    assert "HEAVY []" in result.stdout, result.stdout + result.stderr
+    if args == ["--help"]:
+        for command in ("catalog", "check", "fix", "lsp", "doctor"):
+            assert f"  {command} " in result.stdout
+
+
+def test_the_command_list_matches_each_commands_own_help() -> None:
+    from vgpt2.server.cli.main import COMMANDS, load_command
+
+    for name, entry in COMMANDS.items():
+        command = load_command(name)
+        assert command.name == name
+        first = " ".join((command.help or "").split("\n\n")[0].split())
+        assert first == entry.summary, name
