@@ -11,11 +11,15 @@ one result, under the view's name.
 from __future__ import annotations
 
 import functools
+import math
 import re
+import threading
+import weakref
 from dataclasses import dataclass, field
 
 from vgpt2.catalog.catalog import Catalog, SearchRow
 from vgpt2.catalog.model import ObjectType
+from vgpt2.catalog.ranking import Tier
 from vgpt2.catalog.store import split_identifier
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*|\d+")
@@ -25,6 +29,11 @@ _STOPWORDS = frozenset({
     "on", "or", "our", "per", "please", "show", "that", "the", "their", "them", "these", "this",
     "those", "to", "was", "we", "what", "when", "where", "which", "who", "whose", "why", "will",
     "with", "all", "any", "find", "want", "need", "table", "tables", "view", "views", "query",
+    # Filler a report writer says around what they mean: matching it finds coincidences.
+    "about", "also", "based", "been", "being", "could", "did", "done", "every", "had", "into",
+    "just", "last", "let", "like", "look", "many", "more", "most", "much", "next", "not",
+    "only", "over", "report", "see", "should", "some", "tell", "than", "there", "today",
+    "us", "using", "versus", "vs", "week", "would", "yet", "you", "your", "so", "up", "out",
 })
 
 
@@ -34,6 +43,9 @@ class SearchHit:
     type: str
     score: float
     why: str
+    description: str = ""
+    """The object's description (knowledge pack first), as ``catalog search`` shows it."""
+    module: str = ""
 
 
 def question_terms(question: str) -> list[str]:
@@ -66,11 +78,18 @@ def search(catalog: Catalog, question: str, limit: int = 10) -> list[SearchHit]:
     if not terms:
         return []
     match = " OR ".join('"' + t.replace('"', "") + '"' for t in terms)
+    dimensions = _dimensions([w.lower() for w in _WORD.findall(question)])
     rows = catalog.search_rows(match, limit=max(60, limit * 4))
     seen = {r.family for r in rows}
     # Whatever a synonym names is a candidate, however long its description.
     rows += [r for r in catalog.search_rows(f"synonyms : ({match})", limit=20)
              if r.family not in seen]
+    if dimensions:
+        # The masters a question groups by ("by vendor") are candidates however many
+        # other objects carry a Vendor column.
+        wanted = " OR ".join(f'"{d}"' for d in sorted(dimensions) if '"' not in d)
+        rows += [r for r in catalog.search_rows(f"synonyms : ({wanted})", limit=10)
+                 if r.family not in seen]
     rows += catalog.search_rows(match, limit=limit, routines=True)
     if not rows:
         return []
@@ -79,7 +98,10 @@ def search(catalog: Catalog, question: str, limit: int = 10) -> list[SearchHit]:
     padded = " " + " ".join(question_words) + " "
     padded_stems = " " + _stem_phrase(" ".join(question_words)) + " "
     best = -min(r.rank for r in rows) or 1.0
-    modules = {w.upper() for w in asked} & set(catalog.modules())
+    stems = {_stem(w) for w in question_words}
+    content = {_stem(t) for t in terms if not t.isdigit()} or {""}
+    modules = ({w.upper() for w in asked} & set(catalog.modules())) | {
+        code for phrase, code in _module_phrases(catalog) if f" {phrase} " in padded_stems}
 
     scored: dict[str, _Candidate] = {}
     for row in rows:
@@ -93,25 +115,49 @@ def search(catalog: Catalog, question: str, limit: int = 10) -> list[SearchHit]:
             candidate.named = True
         candidate.synonym = _synonym_phrase(row, padded, padded_stems)
         if candidate.synonym:
-            candidate.score += 1.0 + 0.1 * len(candidate.synonym.split())
-        if modules and header.module:
-            # "AR invoices": the module said outright outweighs the shared word.
-            candidate.score += 0.3 if header.module in modules else -0.3
+            # A synonym said in full, worth more the more of the question it says.
+            said = len(candidate.synonym.split()) / len(content)
+            candidate.score += 0.5 + 0.8 * min(said, 1.0)
+        else:
+            # Words of a synonym said apart ("payroll hours" ~ "labor hours") weigh more
+            # than a column name that happens to contain a word of the question.
+            candidate.score += 0.2 * min(_synonym_words(row, stems), 3)
+        dimension = bool(dimensions) and _names_dimension(row, dimensions)
+        if dimension:
+            # "... by vendor": the master that lists vendors is part of the answer,
+            # whichever module it belongs to.
+            candidate.score += 0.9
+        # How much of the question the object's name, description and synonyms say: a
+        # column name that happens to contain a word of the question does not count.
+        candidate.score += 1.5 * len(_described_stems(row) & content) / len(content)
+        if modules and header.module and not dimension:
+            # "AR invoices", "payroll hours": the module said outright outweighs the
+            # shared word.
+            candidate.score += 0.35 if header.module in modules else -0.35
         if row.synonyms:
             candidate.score += 0.15  # in the knowledge pack: one of the objects people query
         if header.type is ObjectType.VIEW:
             candidate.score += 0.1
         elif header.type is not ObjectType.TABLE:
             candidate.score -= 1.0  # procedures and functions answer "how", not "where is X"
-        if header.name.startswith(("brv", "vrv")):
-            candidate.score -= 0.1  # report views: useful, but rarely the table someone means
+        rank = catalog.object_rank(header.name)
+        if rank is not None:
+            if rank.tier is Tier.SECONDARY and not (candidate.named or candidate.synonym):
+                # Batch, work-file, audit and reporting objects: only when asked for.
+                candidate.score -= 0.5
+            candidate.score += 0.05 * math.log1p(rank.popularity)
         scored[row.family] = candidate
 
     _reward_related(catalog, scored)
     ranked = sorted(scored.items(), key=lambda item: (-item[1].score, item[0]))[:limit]
-    stems = {_stem(w) for w in question_words}
-    return [SearchHit(name=name, type=c.type.value, score=round(c.score, 3), why=c.why(stems))
-            for name, c in ranked]
+    hits = []
+    for name, c in ranked:
+        header = catalog.header(name)
+        hits.append(SearchHit(name=name, type=c.type.value, score=round(c.score, 3),
+                              why=c.why(stems),
+                              description=(header.description or "") if header else "",
+                              module=header.module if header else ""))
+    return hits
 
 
 @dataclass(slots=True)
@@ -130,6 +176,10 @@ class _Candidate:
             reasons.append("named in the question")
         if self.synonym:
             reasons.append(f"synonym '{self.synonym}'")
+        else:
+            said = _matched(self.row.synonyms.replace(";", " "), question_stems)
+            if said:
+                reasons.append("synonyms: " + ", ".join(said))
         described = _matched(self.row.description, question_stems)
         if described:
             reasons.append("description: " + ", ".join(described))
@@ -155,6 +205,83 @@ def _synonym_phrase(row: SearchRow, padded: str, padded_stems: str) -> str | Non
     return best
 
 
+_DIMENSION_SKIP = frozenset({"a", "an", "the", "each", "every", "our", "their", "its"})
+
+
+def _dimensions(words: list[str]) -> set[str]:
+    """What the question groups by: the words after each "by" / "per", split at "and".
+
+    "job cost by phase and cost type" groups by "phase" and "cost type"; each group
+    is kept whole and by its first word, stemmed.
+    """
+    found: set[str] = set()
+    for position, word in enumerate(words):
+        if word not in ("by", "per"):
+            continue
+        group: list[str] = []
+        for following in [*words[position + 1:position + 6], "."]:
+            if following in _DIMENSION_SKIP and not group:
+                continue
+            if following in _STOPWORDS or following == ".":
+                if group:
+                    found.add(_stem_phrase(" ".join(group[:2])))
+                    found.add(_stem(group[0]))
+                group = []
+                if following != "and":
+                    break
+                continue
+            group.append(following)
+    return found
+
+
+def _names_dimension(row: SearchRow, dimensions: set[str]) -> bool:
+    """Whether one of the object's synonyms is exactly a grouping word ("vendor", "job")."""
+    return any(_stem_phrase(s.strip().lower()) in dimensions for s in row.synonyms.split(" ; "))
+
+
+def _described_stems(row: SearchRow) -> frozenset[str]:
+    """Stems of the words in an object's names, description and synonyms (not columns)."""
+    return _text_stems(f"{row.names} {row.description} {row.synonyms}")
+
+
+@functools.lru_cache(maxsize=8192)
+def _text_stems(text: str) -> frozenset[str]:
+    return frozenset(_stem(w) for w in _WORD.findall(text.lower()))
+
+
+def _synonym_words(row: SearchRow, question_stems: set[str]) -> int:
+    """How many words of the question occur in the object's synonyms."""
+    words = {_stem(w) for w in _WORD.findall(row.synonyms.lower())} - _STOPWORDS
+    return len(words & question_stems)
+
+
+_MODULE_PHRASES: weakref.WeakKeyDictionary[Catalog, list[tuple[str, str]]] = (
+    weakref.WeakKeyDictionary())
+_MODULE_LOCK = threading.Lock()
+_GENERIC_MODULE_WORDS = frozenset({"management", "ledger"})
+
+
+def _module_phrases(catalog: Catalog) -> list[tuple[str, str]]:
+    """Stemmed module names a question may say ("payroll", "job cost", "accounts payable").
+
+    From the catalog's own module list: the name before any parenthesis, and without
+    a trailing generic word ("Equipment Management" is also "equipment").
+    """
+    found = _MODULE_PHRASES.get(catalog)
+    if found is None:
+        found = []
+        for code, name in catalog.modules().items():
+            words = [w.lower() for w in _WORD.findall(name.split("(")[0])]
+            if not words:
+                continue
+            found.append((_stem_phrase(" ".join(words)), code))
+            if len(words) > 1 and words[-1] in _GENERIC_MODULE_WORDS:
+                found.append((_stem_phrase(" ".join(words[:-1])), code))
+        with _MODULE_LOCK:
+            _MODULE_PHRASES[catalog] = found
+    return found
+
+
 def _stem_phrase(phrase: str) -> str:
     return " ".join(_stem(w) for w in phrase.split())
 
@@ -163,7 +290,8 @@ def _matched(text: str, question_stems: set[str]) -> list[str]:
     found: list[str] = []
     for word in text.split():
         cleaned = word.strip(".,;:()'\"").lower()
-        if len(cleaned) > 2 and _stem(cleaned) in question_stems and cleaned not in found:
+        if (len(cleaned) > 2 and cleaned not in _STOPWORDS and _stem(cleaned) in question_stems
+                and cleaned not in found):
             found.append(cleaned)
     return found
 

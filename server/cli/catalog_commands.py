@@ -269,17 +269,15 @@ def search_command(
     opened = load_catalog(catalog)
     hits = search(opened, question, limit=limit)
     if format is OutputFormat.JSON:
-        _print_json([{"name": h.name, "type": h.type, "score": h.score, "why": h.why}
-                     for h in hits])
+        _print_json([{"name": h.name, "type": h.type, "module": h.module, "score": h.score,
+                      "description": h.description, "why": h.why} for h in hits])
         return
     if not hits:
         err.print("no matching objects")
         raise typer.Exit(1)
     table = Table("object", "type", "score", "description", "why")
     for hit in hits:
-        header = opened.header(hit.name)
-        description = (header.description or "")[:80] if header else ""
-        table.add_row(hit.name, hit.type, f"{hit.score:.2f}", description, hit.why)
+        table.add_row(hit.name, hit.type, f"{hit.score:.2f}", hit.description[:80], hit.why)
     out.print(table)
 
 

@@ -19,7 +19,8 @@ QUESTIONS = [
     ("timecards", ["PRTH"], 1),
     ("AR invoices", ["ARTH"], 1),
     ("unpaid AP invoices by vendor", ["APTD", "APTH", "APVM"], 3),
-    ("job cost by phase and cost type", ["JCCD", "JCJP", "JCCT"], 5),
+    # JCCH and JCCP, keyed by phase and cost type, now rank above JCCT (6th).
+    ("job cost by phase and cost type", ["JCJP", "JCCH", "JCCP", "JCCD", "JCCT"], 6),
     ("GL account balances", ["GLBL", "GLAC"], 2),
     ("subcontract items", ["SLIT", "SLHD"], 2),
     ("contract items billed", ["JCCI", "JCCM"], 3),

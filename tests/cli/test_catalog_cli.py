@@ -96,7 +96,7 @@ def test_search_json_is_a_ranked_list(compiled: Path) -> None:
     assert code == 0
     hits = json.loads(stdout)
     assert hits[0]["name"] == "APTL"
-    assert set(hits[0]) == {"name", "type", "score", "why"}
+    assert set(hits[0]) == {"name", "type", "module", "score", "description", "why"}
     assert [h["score"] for h in hits] == sorted((h["score"] for h in hits), reverse=True)
 
 
