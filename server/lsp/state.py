@@ -32,11 +32,19 @@ class CatalogStatus:
 
 
 class CatalogHolder:
+    """The catalog in use, a private in-memory copy of the file, so it is always intact.
+
+    A failed (re)load keeps the catalog in use; with none yet, the bundled sample
+    takes its place, so syntax checking, completion and hover keep working, and the
+    status says why. :meth:`load` never raises: a server must not stay "loading".
+    """
+
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._catalog: Catalog | None = None
         self._error: str | None = None
         self._settings: Settings | None = None
+        self._sample_fallback = False
 
     @property
     def catalog(self) -> Catalog | None:
@@ -44,33 +52,71 @@ class CatalogHolder:
 
     @property
     def error(self) -> str | None:
+        """Why the catalog in use is not the configured one as it is now (None: it is)."""
         return self._error
 
     def load(self, settings: Settings) -> CatalogStatus:
         """(Re)build and open the configured catalog; on failure keep the previous one."""
         started = time.perf_counter()
         try:
-            catalog = open_catalog(settings.catalog, settings.resolved_cache_dir())
+            catalog = open_catalog(settings.catalog, settings.resolved_cache_dir(), copy=True)
         except (CatalogError, OSError) as error:
-            with self._lock:
-                self._error = str(error)
-                self._settings = settings
-            _log.warning("catalog not loaded: %s", error)
-            return self.status()
+            return self._failed(settings, str(error))
+        except Exception as error:  # a bug must not leave the server "loading" forever
+            _log.exception("loading the catalog failed")
+            return self._failed(settings, f"internal error: {error!r}")
+        # The replaced catalog is not closed: a request may still be reading it.
         with self._lock:
-            self._catalog, self._error, self._settings = catalog, None, settings
+            self._catalog, self._settings = catalog, settings
+            self._error, self._sample_fallback = catalog.fallback, False
         _log.info("catalog loaded in %.2f s", time.perf_counter() - started)
         return self.status()
 
+    def _failed(self, settings: Settings, reason: str) -> CatalogStatus:
+        _log.warning("catalog not loaded: %s", reason)
+        with self._lock:
+            self._error, self._settings = reason, settings
+            keep = self._catalog is not None and not self._sample_fallback
+        if keep:
+            return self.status()
+        try:
+            sample = open_catalog([], settings.resolved_cache_dir(), copy=True)
+        except Exception as error:  # reported in the status, never raised
+            _log.exception("the bundled sample did not load either")
+            with self._lock:
+                self._error = f"{reason}; the bundled sample did not load either: {error}"
+            return self.status()
+        with self._lock:
+            self._catalog, self._sample_fallback = sample, True
+        return self.status()
+
     def status(self) -> CatalogStatus:
-        catalog, error = self._catalog, self._error
+        with self._lock:
+            catalog, error = self._catalog, self._error
+            sample_fallback, settings = self._sample_fallback, self._settings
         if catalog is None:
             return CatalogStatus(False, 0, f"Vista catalog not loaded: {error or 'loading'}")
-        stats = catalog.stats()
+        try:
+            stats = catalog.stats()
+            _, problems = catalog.import_problems()
+        except CatalogError as failure:
+            return CatalogStatus(False, 0, f"Vista catalog unreadable: {failure}")
         objects = stats["tables"] + stats["views"] + stats["procedures"] + stats["functions"]
-        where = "bundled sample" if self._settings is not None and not self._settings.catalog \
+        if sample_fallback:
+            return CatalogStatus(True, objects, f"Vista catalog: {objects:,} objects (bundled "
+                                 "sample, in place of the configured catalog, which could not "
+                                 f"be loaded: {error})")
+        where = "bundled sample" if settings is not None and not settings.catalog \
             else str(catalog.path or "in memory")
         message = f"Vista catalog: {objects:,} objects ({where})"
+        for notice in catalog.notices:
+            if notice != catalog.fallback:
+                message += f"; {notice}"
+        if problems["error"]:
+            message += (f"; built with {problems['error']:,} import error(s), see "
+                        "`vgpt2 doctor`")
+        if catalog.read_error:
+            message += f"; reading it failed: {catalog.read_error}"
         if error:
             message += f"; last rebuild failed, still using the previous one: {error}"
         return CatalogStatus(True, objects, message)
@@ -87,15 +133,25 @@ class SourceWatcher:
         self._lock = threading.Lock()
 
     def watch(self, sources: list[Path]) -> None:
+        """Watch existing sources, and the nearest existing folder above a missing one.
+
+        A configured export that does not exist yet is picked up when it appears
+        (the server runs on the bundled sample meanwhile).
+        """
         self.stop()
         folders = {s if s.is_dir() else s.parent for s in sources if s.exists()}
-        if not folders:
+        missing = {s.resolve() for s in sources if not s.exists()}
+        anchors = {_existing_ancestor(m) for m in missing} - folders - {None}
+        if not folders and not anchors:
             return
         watched = {f.resolve() for s in sources for f in source_files(s)}
-        handler = _Handler(self._changed, watched, {s.resolve() for s in sources if s.is_dir()})
+        handler = _Handler(self._changed, watched, {s.resolve() for s in sources if s.is_dir()},
+                           missing, {a for a in anchors if a is not None})
         observer = Observer()
         for folder in folders:
             observer.schedule(handler, str(folder), recursive=True)
+        for anchor in anchors:
+            observer.schedule(handler, str(anchor), recursive=False)
         observer.daemon = True
         observer.start()
         self._observer = observer
@@ -118,19 +174,36 @@ class SourceWatcher:
                 self._timer = None
 
 
+def _existing_ancestor(path: Path) -> Path | None:
+    for parent in path.parents:
+        if parent.is_dir():
+            return parent
+    return None
+
+
 class _Handler(FileSystemEventHandler):
-    def __init__(self, changed: Callable[[], None], files: set[Path], folders: set[Path]) -> None:
+    def __init__(self, changed: Callable[[], None], files: set[Path], folders: set[Path],
+                 missing: set[Path] | None = None, anchors: set[Path] | None = None) -> None:
         self._changed = changed
         self._files = files
         self._folders = folders
+        self._missing = missing or set()
+        self._anchors = anchors or set()
+        """The watched folders above missing sources: their own changes are no news."""
 
     def on_any_event(self, event: FileSystemEvent) -> None:
-        if event.is_directory or event.event_type in ("opened", "closed_no_write"):
+        if event.event_type in ("opened", "closed_no_write"):
             return
-        for raw in (event.src_path, getattr(event, "dest_path", "")):
-            if not raw:
-                continue
-            path = Path(str(raw)).resolve()
+        paths = [Path(str(raw)).resolve()
+                 for raw in (event.src_path, getattr(event, "dest_path", "")) if raw]
+        if any(p not in self._anchors and p.exists()
+               and (p in self._missing or any(p in m.parents for m in self._missing))
+               for p in paths):
+            self._changed()  # a missing source (or a folder on its way) appeared
+            return
+        if event.is_directory:
+            return
+        for path in paths:
             if path in self._files or (
                 path.suffix.lower() in (".json", ".sql", ".toml")
                 and any(folder in path.parents for folder in self._folders)
