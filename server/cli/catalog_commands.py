@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -64,6 +66,17 @@ def load_catalog(path: Path | None) -> Catalog:
         err.print(f"[yellow]warning:[/yellow] {catalog.path or 'the catalog'} was built from "
                   f"sources with {counts['error']:,} import error(s); `vgpt2 doctor` lists them")
     return catalog
+
+
+@contextlib.contextmanager
+def reading_errors_exit() -> Iterator[None]:
+    """A catalog that fails while being read (damaged after it was opened): exit 2, not a
+    traceback under the "findings" exit code 1."""
+    try:
+        yield
+    except CatalogError as error:
+        err.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(2) from None
 
 
 def _print_json(value: Any) -> None:
@@ -143,7 +156,8 @@ def build(
 def stats(catalog: CatalogOption = None, format: FormatOption = OutputFormat.TEXT) -> None:
     """Count the catalog's tables, views, procedures, functions, columns and relationships."""
     opened = load_catalog(catalog)
-    counts = opened.stats()
+    with reading_errors_exit():
+        counts = opened.stats()
     if format is OutputFormat.JSON:
         _print_json(counts)
         return
@@ -175,9 +189,10 @@ def show(
         hint = f" Did you mean: {', '.join(h.name for h in hits)}?" if hits else ""
         err.print(f"[red]error:[/red] no object named {name!r} in the catalog.{hint}")
         raise typer.Exit(1)
-    obj = opened.get(matches[0].name)
-    assert obj is not None
-    details = _describe(opened, obj)
+    with reading_errors_exit():
+        obj = opened.get(matches[0].name)
+        assert obj is not None
+        details = _describe(opened, obj)
     if format is OutputFormat.JSON:
         _print_json(details)
         return

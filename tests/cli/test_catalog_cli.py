@@ -289,3 +289,14 @@ def test_large_counts_have_thousands_separators(tmp_path: Path) -> None:
     code, stdout, stderr = run("catalog", "stats", "--catalog", str(output))
     assert "1,300" in stdout
     assert "1,300 import warnings" in stderr.replace("\n", " ")
+
+
+def test_an_unreadable_object_is_a_message_not_a_traceback(compiled: Path) -> None:
+    connection = sqlite3.connect(compiled)  # content damage SQLite's quick check cannot see
+    connection.execute("UPDATE objects SET keys = '{not json' WHERE name = 'APTH'")
+    connection.commit()
+    connection.close()
+    result = runner.invoke(app, ["catalog", "show", "APTH", "--catalog", str(compiled)])
+    assert result.exit_code == 2
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "cannot be read" in result.stderr and "vgpt2 catalog build" in result.stderr
