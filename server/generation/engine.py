@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from vgpt2.catalog.catalog import Catalog
 from vgpt2.server.generation.backends.base import ChatMessage, GenerationOptions, ModelBackend
+from vgpt2.server.generation.context import object_block
 from vgpt2.server.generation.examples import Example, closest_examples
 from vgpt2.server.generation.extract import Extraction, extract_sql
 from vgpt2.server.generation.jointree import JoinTree, join_tree
@@ -180,7 +181,8 @@ async def _ask(request: GenerationRequest, catalog: Catalog, backend: ModelBacke
         if rounds == 0:
             clock.restart()  # time from here on is the repair stage's
         sent_text = repair_request(problems, outcome.sql if outcome else None,
-                                   extraction.describe())
+                                   extraction.describe(),
+                                   _suggested_schema(catalog, problems, prepared, request))
         sent = tuple(p.text() for p in problems) or (extraction.describe(),)
         messages = [*messages, ChatMessage("assistant", reply.text),
                     ChatMessage("user", sent_text)]
@@ -206,6 +208,17 @@ def _failure(extraction: Extraction, problems: list[Problem], rounds: int) -> st
 def _suggestions(catalog: Catalog, problems: list[Problem], prepared: _Prepared) -> list[str]:
     named = [r for p in problems if p.code == "VG001" for r in p.related if r in catalog]
     return list(dict.fromkeys([*named, *prepared.linked.primary]))[:4]
+
+
+def _suggested_schema(catalog: Catalog, problems: list[Problem], prepared: _Prepared,
+                      request: GenerationRequest) -> str:
+    """Short blocks for did-you-mean objects the prompt did not already show (two at most)."""
+    shown = set(prepared.prompt.context.objects)
+    names = [r for p in problems if p.code == "VG001" for r in p.related
+             if r in catalog and r not in shown]
+    blocks = [object_block(catalog, name, request.question)
+              for name in list(dict.fromkeys(names))[:2]]
+    return "\n\n".join(b.short for b in blocks if b is not None)
 
 
 def _tidy(sql: str) -> str:

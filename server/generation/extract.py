@@ -15,7 +15,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from vgpt2.server.analysis.statements import StatementKind, split_statements
+from vgpt2.server.analysis.statements import (
+    Statement,
+    StatementKind,
+    split_batches,
+    split_statements,
+)
 from vgpt2.server.analysis.tokens import Kind, tokenize
 
 Problem = Literal["empty", "degenerate", "no-sql"]
@@ -118,17 +123,24 @@ def _is_prose(line: str) -> bool:
     return bool(_PROSE_WORDS.match(stripped)) and not _SQL_SIGNS.search(stripped)
 
 
+def _statements(text: str) -> list[tuple[Statement, str]]:
+    """Every statement of every ``GO`` batch, with its batch's text."""
+    found: list[tuple[Statement, str]] = []
+    for batch in split_batches(text):
+        tokens = [t for t in tokenize(batch.text, comments=True) if t.kind is not Kind.COMMENT]
+        found.extend((statement, batch.text) for statement in split_statements(batch.text,
+                                                                                tokens))
+    return found
+
+
 def _first_query(text: str) -> Extraction:
-    tokens = tokenize(text, comments=True)
-    code = [t for t in tokens if t.kind is not Kind.COMMENT]
-    statements = split_statements(text, code)
     prelude: list[str] = []
     query: str | None = None
     dropped: list[str] = []
-    for statement in statements:
+    for statement, batch in _statements(text):
         words = [t.upper for t in statement.tokens if t.kind is Kind.WORD]
         first = words[0] if words else ""
-        body = text[statement.start:statement.end].strip().rstrip(";").rstrip()
+        body = batch[statement.start:statement.end].strip().rstrip(";").rstrip()
         if not body:
             continue
         if query is None and statement.kind is StatementKind.DECLARE and first in ("DECLARE",

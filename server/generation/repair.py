@@ -154,8 +154,13 @@ def _gates(catalog: Catalog, sql: str) -> list[Problem]:
 _TABLE_VARIABLE = re.compile(r"\bDECLARE\s+(@\w+)\s+(?:AS\s+)?TABLE\b", re.IGNORECASE)
 
 
-def repair_request(problems: list[Problem], sql: str | None, what: str) -> str:
-    """The user message of a repair round: what was wrong, and the exact names to use."""
+def repair_request(problems: list[Problem], sql: str | None, what: str,
+                   schema: str = "") -> str:
+    """The user message of a repair round: what was wrong, and the exact names to use.
+
+    ``schema`` holds blocks for suggested objects the prompt did not show (the model
+    wrote "Customers"; ARCM was not linked), so the model can use their real columns.
+    """
     lines = []
     if sql is None:
         lines.append(f"Your previous reply could not be used: {what}.")
@@ -167,6 +172,8 @@ def repair_request(problems: list[Problem], sql: str | None, what: str) -> str:
                      "exactly as listed. Reply with the corrected query in one ```sql code "
                      "block, nothing else.")
         lines.append("```sql\n" + sql.strip() + "\n```")
+    if schema:
+        lines.append("Schema of the suggested objects:\n" + schema)
     return "\n".join(lines)
 
 

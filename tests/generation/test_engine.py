@@ -59,6 +59,21 @@ def test_invented_table_is_refused_naming_the_real_one(sample_catalog: Catalog) 
     assert all(r.outcome == "errors" for r in result.repair_rounds)
 
 
+def test_repair_shows_the_schema_of_a_suggested_object_the_prompt_lacked(
+        sample_catalog: Catalog) -> None:
+    backend = ScriptedBackend(["SELECT c.Name FROM Clients c WITH (NOLOCK);",
+                               "SELECT c.Name FROM ARCM c WITH (NOLOCK) "
+                               "WHERE c.CustGroup = @CustGroup;"])
+    result = ask(sample_catalog, backend, "AP invoices")  # ARCM is not in this prompt
+    assert_clean(result, sample_catalog)
+    first_prompt = backend.requests[0][-1].content
+    repair = backend.requests[1][-1].content
+    assert "## ARCM" not in first_prompt
+    assert "did you mean ARCM?" in repair
+    assert "Schema of the suggested objects:\n## ARCM" in repair
+    assert "- Name varchar(60)" in repair
+
+
 def test_invented_column_fixed_on_repair(sample_catalog: Catalog) -> None:
     backend = ScriptedBackend([
         "SELECT v.VendorName FROM APVM v WITH (NOLOCK) WHERE v.VendorGroup = @VendorGroup;",

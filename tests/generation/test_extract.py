@@ -71,3 +71,8 @@ def test_useless_replies_are_named(reply: str, problem: str) -> None:
 def test_real_sql_is_not_degenerate() -> None:
     assert not is_degenerate(QUERY)
     assert not is_degenerate("SELECT 1")
+
+
+def test_go_batches_are_split_and_use_dropped() -> None:
+    reply = f"USE Viewpoint;\nGO\n{QUERY}\nGO\n"
+    assert extract_sql(reply).sql == QUERY + ";\n"
