@@ -61,8 +61,11 @@ class OutputError(BuildError):
 class BuildRefused(BuildError):
     """The new build looks worse than the catalog already there, which is kept as it was."""
 
-    def __init__(self, message: str, issues: list[ImportIssue], kept: Path) -> None:
-        super().__init__(message, issues)
+    def __init__(self, reason: str, remedy: str, issues: list[ImportIssue],
+                 kept: Path) -> None:
+        super().__init__(f"{reason}; kept the existing {kept} ({remedy})", issues)
+        self.reason = reason
+        """What is wrong with the new build, without the command-line remedy."""
         self.kept = kept
 
 
@@ -247,15 +250,15 @@ def build_catalog(sources: list[Path], output: Path, *, force: bool = False,
         if errors and not allow_partial:
             noun = "error" if len(errors) == 1 else "errors"
             raise BuildRefused(
-                f"the sources had {len(errors):,} import {noun}; kept the existing {output} "
-                "(fix the sources, or pass --allow-partial to replace it anyway)",
+                f"the sources had {len(errors):,} import {noun}",
+                "fix the sources, or pass --allow-partial to replace it anyway",
                 data.issues, output)
         lost = collapsed(previous_stats, stats)
         if lost and not allow_shrink:
             raise BuildRefused(
-                f"the new build is much smaller than the existing {output} ({'; '.join(lost)}); "
-                "kept the existing one (check the sources, or pass --allow-shrink to replace "
-                "it anyway)", data.issues, output)
+                f"the new build is much smaller than the previous one ({'; '.join(lost)})",
+                "check the sources, or pass --allow-shrink to replace it anyway",
+                data.issues, output)
     compile_to(data, output, {
         "fingerprint": stamp,
         "sources": "\n".join(str(s.resolve()) for s in sources),
@@ -330,9 +333,11 @@ def open_catalog(paths: list[Path], cache_dir: Path | None, *, copy: bool = Fals
         last = _last_good(output, copy)
         if last is None:
             raise CatalogError(_with_first_errors(str(error), error.issues)) from None
+        reason = error.reason if isinstance(error, BuildRefused) else str(error)
         last.fallback = _with_first_errors(
-            f"rebuilding from {', '.join(map(str, paths))} failed, using the last good build "
-            f"(of {last.meta.get('built_at', 'an earlier time')}): {error}", error.issues)
+            f"last rebuild failed, still using the previous one (the last good build of "
+            f"{', '.join(map(str, paths))}, from {last.meta.get('built_at', 'earlier')}): "
+            f"{reason}", error.issues)
         last.notices.append(last.fallback)
         return last
     catalog = Catalog.open(output, copy=copy)

@@ -117,7 +117,9 @@ class CatalogHolder:
                         "`vgpt2 doctor`")
         if catalog.read_error:
             message += f"; reading it failed: {catalog.read_error}"
-        if error:
+        if error and error == catalog.fallback:
+            message += f"; {error}"
+        elif error:
             message += f"; last rebuild failed, still using the previous one: {error}"
         return CatalogStatus(True, objects, message)
 
