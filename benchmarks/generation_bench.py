@@ -82,16 +82,18 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def overhead(catalog: Catalog, questions: list[str], runs: int, backend: InstantModel | None,
-             outcomes: dict[str, int] | None = None) -> tuple[list[float], list[float], list[int]]:
+def overhead(catalog: Catalog, questions: list[dict[str, object]], runs: int,
+             backend: InstantModel | None, outcomes: dict[str, int] | None = None,
+             ) -> tuple[list[float], list[float], list[int]]:
     cold: list[float] = []
     warm: list[float] = []
     tokens: list[int] = []
     outcomes = outcomes if outcomes is not None else {}
     for run in range(runs):
-        for question in questions:
+        for item in questions:
             started = time.perf_counter()
-            result = asyncio.run(generate(GenerationRequest(question), catalog, backend))
+            result = asyncio.run(generate(GenerationRequest(str(item["text"])), catalog,
+                                          backend))
             elapsed = (time.perf_counter() - started) * 1000
             (cold if run == 0 else warm).append(elapsed)
             if run == 0:
@@ -99,6 +101,10 @@ def overhead(catalog: Catalog, questions: list[str], runs: int, backend: Instant
                 kind = ("refused" if result.refused else
                         "with findings" if result.findings else "clean")
                 outcomes[kind] = outcomes.get(kind, 0) + 1
+                gold = {catalog.preferred_name(str(g)) for g in item["gold"]}  # type: ignore[attr-defined]
+                read = set(result.objects)
+                outcomes["some gold"] = outcomes.get("some gold", 0) + bool(gold & read)
+                outcomes["all gold"] = outcomes.get("all gold", 0) + (gold <= read)
     return cold, warm, tokens
 
 
@@ -132,12 +138,11 @@ def main() -> int:
             build_catalog([args.schema], path)
         catalog = Catalog.open(path)
         questions = load_questions()
-        texts = [str(q["text"]) for q in questions]
         modules = {str(q["module"]) for q in questions}
         mean_recall, pooled_recall = recall(catalog, questions, args.misses)
         outcomes: dict[str, int] = {}
-        cold, warm, tokens = overhead(catalog, texts, max(2, args.runs), None, outcomes)
-        model_cold, model_warm, _ = overhead(catalog, texts, max(2, args.runs),
+        cold, warm, tokens = overhead(catalog, questions, max(2, args.runs), None, outcomes)
+        model_cold, model_warm, _ = overhead(catalog, questions, max(2, args.runs),
                                              InstantModel(MODEL_REPLY))
         budget = GenerationOptions().num_ctx - GenerationOptions().max_tokens
         print(f"{len(questions)} questions, {len(modules)} modules, {catalog.stats()['views']} "
@@ -156,6 +161,9 @@ def main() -> int:
         print(f"| catalog backend skeletons: clean / with findings / refused | "
               f"{outcomes.get('clean', 0)} / {outcomes.get('with findings', 0)} / "
               f"{outcomes.get('refused', 0)} | all clean |")
+        print(f"| catalog backend skeletons reading a gold object / all gold objects | "
+              f"{outcomes.get('some gold', 0)} / {outcomes.get('all gold', 0)} of "
+              f"{len(questions)} | - |")
         print(f"| prompt tokens (estimate), median / max | {statistics.median(tokens):.0f} / "
               f"{max(tokens)} | budget {budget} |")
         catalog.close()
