@@ -113,8 +113,10 @@ class CatalogHolder:
             if notice != catalog.fallback:
                 message += f"; {notice}"
         if problems["error"]:
-            message += (f"; built with {problems['error']:,} import error(s), see "
-                        "`vgpt2 doctor`")
+            message += (f"; built with {problems['error']:,} import error(s) and "
+                        f"{problems['warning']:,} warning(s), see `vgpt2 doctor`")
+        elif problems["warning"]:
+            message += f"; {problems['warning']:,} import warning(s), see `vgpt2 doctor`"
         if catalog.read_error:
             message += f"; reading it failed: {catalog.read_error}"
         if error and error == catalog.fallback:

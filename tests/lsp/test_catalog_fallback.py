@@ -98,11 +98,15 @@ async def test_an_unknown_object_type_is_reported_and_the_server_runs_on(
 
 
 async def test_a_catalog_overwritten_in_place_keeps_the_intact_copy(tmp_path: Path) -> None:
+    export = ap_export(tmp_path / "export")
+    (export / "types.json").write_text('[{"Name": ', encoding="utf-8")  # an import error
     compiled = tmp_path / "vista.vgpt2db"
-    build_catalog([ap_export(tmp_path / "export")], compiled)
+    build_catalog([export], compiled, allow_partial=True)
     options = {"catalog": [str(compiled)], "diagnosticsDelayMs": 0}
     async with running("neovim", tmp_path, options) as client:
-        assert (await client.wait_status())["objects"] == 3
+        status = await client.wait_status()
+        assert status["objects"] == 3
+        assert "built with 1 import error(s)" in status["message"], "recorded at build time"
         text = "SELECT h.Vendor, h.Nope FROM APTH h WITH (NOLOCK)\n"
         uri, found = await _diagnostics(client, tmp_path, "copy", text)
         assert codes(found) == ["VG002"]
