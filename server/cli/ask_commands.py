@@ -156,6 +156,8 @@ def _generate(request: GenerationRequest, catalog: Catalog, settings: ModelSetti
     async def run() -> GenerationResult:
         backend = make_backend(settings)
         try:
+            if backend is not None and backend.model is None:
+                await backend.info()  # learn the served model's name before the result names it
             async with asyncio.timeout(deadline):
                 return await generate(request, catalog, backend)
         finally:

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 BackendName = Literal["ollama", "openai", "catalog"]
 
@@ -52,6 +52,9 @@ class ModelSettings(BaseModel):
         description="Context window sent on every request (Ollama reloads the model "
         "when it changes); the prompt budget is taken from it.")
     temperature: float = Field(default=0.0, ge=0.0, le=2.0)
+    max_tokens: int = Field(
+        default=1024, ge=16, le=32768,
+        description="The most tokens one reply may have; the prompt gets num_ctx less this.")
     timeout: float = Field(default=60.0, gt=0.0,
                            description="Seconds one model request may take, start to end.")
     keep_alive: str = Field(
@@ -105,6 +108,13 @@ class ModelSettings(BaseModel):
         if self.examples is None or self.examples.is_absolute():
             return self
         return self.model_copy(update={"examples": base / self.examples})
+
+    @model_validator(mode="after")
+    def _room_for_the_prompt(self) -> ModelSettings:
+        if self.max_tokens >= self.num_ctx:
+            raise ValueError(f"max_tokens ({self.max_tokens}) must be less than num_ctx "
+                             f"({self.num_ctx}): the prompt gets num_ctx less max_tokens")
+        return self
 
     @property
     def configured(self) -> bool:

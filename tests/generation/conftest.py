@@ -11,6 +11,12 @@ from tests.generation.model_server import ModelServer
 APIS = ("ollama", "openai")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "transformers_serve: needs the real `transformers serve` started once per "
+        "module (torch; run them in one process: -m transformers_serve)")
+
+
 @pytest.fixture
 def model_server() -> Iterator[ModelServer]:
     with ModelServer() as server:

@@ -36,7 +36,7 @@ def make_backend(settings: ModelSettings) -> ModelBackend | None:
 def generation_options(settings: ModelSettings) -> GenerationOptions:
     """The per-request options the settings imply (the same num_ctx on every call)."""
     return GenerationOptions(num_ctx=settings.num_ctx, temperature=settings.temperature,
-                             timeout=settings.timeout)
+                             max_tokens=settings.max_tokens, timeout=settings.timeout)
 
 
 def describe(settings: ModelSettings) -> str:

@@ -141,7 +141,9 @@ class OpenAICompatBackend:
         async def gather() -> ModelInfo:
             entries = await self._models()
             available = tuple(entries)
-            model = self._model or (available[0] if len(available) == 1 else None)
+            if self._model is None and len(available) == 1:
+                self._model = available[0]  # a pinned server: its one model is ours
+            model = self._model
             present = model is not None and model in entries
             context = _context_length(entries[model]) if present and model else None
             return ModelInfo(backend=self.name, url=self._url, model=model, reachable=True,
