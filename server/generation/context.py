@@ -15,11 +15,12 @@ then the full column list. Whatever does not fit is recorded in
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from vgpt2.catalog.catalog import Catalog
-from vgpt2.catalog.model import CatalogObject, Column
+from vgpt2.catalog.model import CatalogObject, Column, StatusCode
 from vgpt2.server.generation.jointree import JoinTree
 from vgpt2.server.generation.result import LeftOut
 from vgpt2.server.generation.skeleton import skeleton_columns
@@ -67,6 +68,33 @@ class SchemaContext:
     """What the three texts cost, by the counter used."""
 
 
+class _Knowledge:
+    """Per-catalog memo of what every request reads again: modules, conventions, codes."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.modules = catalog.modules()
+        self.conventions = catalog.conventions()
+        self.codes: dict[tuple[str, str], list[StatusCode]] = {}
+
+
+_knowledge: weakref.WeakKeyDictionary[Catalog, _Knowledge] = weakref.WeakKeyDictionary()
+
+
+def _known(catalog: Catalog) -> _Knowledge:
+    known = _knowledge.get(catalog)
+    if known is None:
+        known = _knowledge[catalog] = _Knowledge(catalog)
+    return known
+
+
+def _status_codes(catalog: Catalog, name: str, column: str) -> list[StatusCode]:
+    codes = _known(catalog).codes
+    key = (name, column)
+    if key not in codes:
+        codes[key] = catalog.status_codes(name, column)
+    return codes[key]
+
+
 def _describe_column(catalog: Catalog, obj: CatalogObject, column: Column) -> str:
     text = f"{column.name} {column.type_display}"
     if not column.nullable:
@@ -74,7 +102,7 @@ def _describe_column(catalog: Catalog, obj: CatalogObject, column: Column) -> st
     if column.description:
         text += f" -- {_clip(column.description)}"
     if any(h in column.name for h in _STATUS_HINTS):
-        codes = catalog.status_codes(obj.name, column.name)
+        codes = _status_codes(catalog, obj.name, column.name)
         if codes:
             meanings = "; ".join(f"{c.code} = {c.meaning}" for c in codes)
             sources = ", ".join(dict.fromkeys(c.source for c in codes if c.source))
@@ -92,7 +120,7 @@ def object_block(catalog: Catalog, name: str, question: str) -> ObjectBlock | No
     if obj is None:
         return None
     header = catalog.header(name)
-    modules = catalog.modules()
+    modules = _known(catalog).modules
     kind = obj.type.value
     module = f"{obj.module} {modules.get(obj.module, '')}".strip() if obj.module else ""
     title = f"## {name} ({kind}" + (f", {module}" if module else "") + ")"
@@ -135,7 +163,7 @@ def build_context(catalog: Catalog, question: str, objects: Sequence[str], tree:
     joins = join_lines(tree)
     used = count(joins) if joins else 0
     left_out: list[LeftOut] = []
-    all_conventions = catalog.conventions()
+    all_conventions = _known(catalog).conventions
     kept_conventions: dict[int, str] = {}
 
     def add_conventions(positions: range) -> None:
