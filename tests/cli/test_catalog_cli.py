@@ -14,6 +14,7 @@ import sqlglot
 from sqlglot import exp
 from typer.testing import CliRunner
 from vgpt2.catalog.export_query import EXPORT_QUERIES
+from vgpt2.server.cli.catalog_commands import load_catalog
 from vgpt2.server.cli.main import app
 
 from ..catalog.test_build import APTL_DDL
@@ -300,3 +301,25 @@ def test_an_unreadable_object_is_a_message_not_a_traceback(compiled: Path) -> No
     assert result.exit_code == 2
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "cannot be read" in result.stderr and "vgpt2 catalog build" in result.stderr
+
+
+def test_a_catalog_damaged_while_checking_is_exit_2_not_all_checks_passed(
+        compiled: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from vgpt2.catalog.catalog import Catalog
+    from vgpt2.server.cli import check_commands
+
+    def load_then_damage(path: Path | None) -> Catalog:
+        opened = load_catalog(path)
+        connection = sqlite3.connect(compiled)  # another program, after the open checks
+        connection.execute("DROP TABLE columns")
+        connection.commit()
+        connection.close()
+        return opened
+
+    monkeypatch.setattr(check_commands, "load_catalog", load_then_damage)
+    query = tmp_path / "q.sql"
+    query.write_text("SELECT h.Vendr FROM APTH h WITH (NOLOCK)\n", encoding="utf-8")
+    code, stdout, stderr = run("check", str(query), "--catalog", str(compiled))
+    assert code == 2
+    assert "no such table: columns" in stderr and "vgpt2 catalog build" in stderr
+    assert "All checks passed" not in stdout
