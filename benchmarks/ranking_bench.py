@@ -155,6 +155,56 @@ def measure(catalog_path: Path, misses: bool) -> dict[str, object]:
     return results
 
 
+async def lsp_ranks(catalog_path: Path) -> dict[str, float]:
+    """The JOIN partner ranks once more, through a real LSP client over stdio.
+
+    The server is ``vgpt2 lsp --stdio`` (pygls' ``LanguageClient``, as in
+    benchmarks/lsp_bench.py); items are ordered by ``sortText`` as editors do.
+    """
+    import asyncio
+    import os
+
+    from lsprotocol import types
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from lsp_bench import position, start
+
+    pairs = load_pairs()
+    with tempfile.TemporaryDirectory() as folder:
+        workspace = Path(folder)
+        env = {k: v for k, v in os.environ.items() if k != "VGPT2_CONFIG"}
+        env["VGPT2_CACHE_DIR"] = str(workspace / "cache")
+        session = await start(catalog_path, workspace, env)
+        ranks: list[int | None] = []
+        try:
+            deadline = time.monotonic() + 120
+            while not any((isinstance(p, dict) and p.get("loaded")) or getattr(p, "loaded", False)
+                          for _, p in session.statuses):
+                if time.monotonic() > deadline:
+                    raise TimeoutError("the language server never reported a loaded catalog")
+                await asyncio.sleep(0.05)
+            for number, pair in enumerate(pairs):
+                uri = (workspace / f"q{number}.sql").as_uri()
+                text = join_text(pair["object"])
+                session.open(uri, text)
+                result = await session.client.text_document_completion_async(
+                    types.CompletionParams(text_document=types.TextDocumentIdentifier(uri=uri),
+                                           position=position(text, len(text))))
+                items = (result.items if isinstance(result, types.CompletionList)
+                         else result or [])
+                ordered = sorted(items, key=lambda i: i.sort_text or i.label)
+                labels = [i.filter_text or i.label for i in ordered]
+                ranks.append(labels.index(pair["partner"]) + 1
+                             if pair["partner"] in labels else None)
+        finally:
+            await session.close()
+    return {
+        "lsp_top3": sum(1 for r in ranks if r is not None and r <= 3) / len(ranks),
+        "lsp_top10": sum(1 for r in ranks if r is not None and r <= 10) / len(ranks),
+        "lsp_mrr": statistics.fmean(1 / r if r else 0.0 for r in ranks),
+    }
+
+
 def build(schema: Path, output: Path) -> float:
     from vgpt2.catalog.build import build_catalog
 
@@ -170,6 +220,8 @@ def main() -> int:
     parser.add_argument("--builds", type=int, default=3, help="timed builds (median reported)")
     parser.add_argument("--json", type=Path, help="also write the numbers here")
     parser.add_argument("--misses", action="store_true", help="list what missed, on stderr")
+    parser.add_argument("--lsp", action="store_true",
+                        help="also rank the JOIN partners through a real LSP client")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         path = args.catalog
@@ -182,6 +234,10 @@ def main() -> int:
             build_seconds = statistics.median(build(args.schema, path)
                                               for _ in range(max(args.builds, 1)))
         results = measure(path, args.misses)
+        if args.lsp:
+            import asyncio
+
+            results.update(asyncio.run(lsp_ranks(path)))
     results["build_s"] = build_seconds
     rows = [
         ("JOIN partner in top 3", f"{results['top3']:.1%}", "≥ 90%"),
@@ -193,6 +249,9 @@ def main() -> int:
          f"{results['from_core_first5']} of {results['from_modules']}", "all"),
         ("completion after JOIN, p50", f"{results['join_p50_ms']:.2f} ms", "-"),
         ("completion after JOIN, p99", f"{results['join_p99_ms']:.2f} ms", "< 10 ms"),
+        *([("JOIN partner top 3 / top 10 / MRR through a real LSP client",
+              f"{results['lsp_top3']:.1%} / {results['lsp_top10']:.1%} / "
+              f"{results['lsp_mrr']:.3f}", "as above")] if args.lsp else []),
         ("catalog build (median)",
          f"{build_seconds:.2f} s" if build_seconds is not None else "not measured", "< 3 s"),
     ]

@@ -46,8 +46,8 @@ class SchemaData:
     family: dict[str, str] = field(default_factory=dict)
     """Object name -> the name to prefer for it (``bJCCM`` -> ``JCCM``)."""
     issues: list[ImportIssue] = field(default_factory=list)
-    join_ranks: list[JoinRank] = field(default_factory=list)
-    """Each join path seen from both ends: the partner's role, key extension and prior."""
+    join_ranks: dict[str, list[JoinRank]] = field(default_factory=dict)
+    """Object -> each of its join paths: the partner's role, key extension and prior."""
     object_ranks: dict[str, ObjectRank] = field(default_factory=dict)
     """Tables and views -> tier (core, ordinary, secondary) and popularity."""
 
@@ -158,7 +158,7 @@ def _objects_by_column(
     return holders
 
 
-def _ranks(data: SchemaData) -> tuple[list[JoinRank], dict[str, ObjectRank]]:
+def _ranks(data: SchemaData) -> tuple[dict[str, list[JoinRank]], dict[str, ObjectRank]]:
     """Relationship roles from both ends, and every table's and view's tier.
 
     The role compares the two whole keys with the join columns: APTL's key
@@ -216,7 +216,10 @@ def _ranks(data: SchemaData) -> tuple[list[JoinRank], dict[str, ObjectRank]]:
         core = bool(knowledge.synonyms.get(preferred) or knowledge.synonyms.get(name))
         tier = classify(obj, keys.get(preferred), core=core, description=description)
         tiers[name] = ObjectRank(name, tier, prior.popularity.get(preferred, 0))
-    return list(best.values()), tiers
+    grouped: dict[str, list[JoinRank]] = defaultdict(list)
+    for (source, _), rank in best.items():
+        grouped[source].append(rank)
+    return dict(grouped), tiers
 
 
 def _role_strength(rank: JoinRank) -> tuple[int, int]:

@@ -322,15 +322,14 @@ class Catalog:
         cached = self._join_ranking.get(family)
         if cached is None:
             cached = {}
-            for partner, role, prefix, extra, width, prior in self._query(
-                    "SELECT partner, role, prefix, extra, width, prior FROM join_ranking "
-                    "WHERE object = ?", (family,)):
+            for (text,) in self._query("SELECT partners FROM join_ranking WHERE object = ?",
+                                       (family,)):
                 try:
-                    cached[partner] = JoinRank(family, partner, JoinRole(role), bool(prefix),
-                                               int(extra), int(width), int(prior))
-                except ValueError as error:
-                    raise CatalogError(f"{self.path or 'catalog'}: a join ranking of {family} "
-                                       f"cannot be read ({error}); rebuild it") from None
+                    for _, partner, role, prefix, extra, width, prior in json.loads(text):
+                        cached[partner] = JoinRank(family, partner, JoinRole(role), bool(prefix),
+                                                   int(extra), int(width), int(prior))
+                except (ValueError, TypeError) as error:
+                    raise self._undecodable(f"the join ranking of {family}", error) from None
             self._join_ranking[family] = cached
         return cached
 

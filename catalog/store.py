@@ -16,7 +16,7 @@ from pathlib import Path
 from vgpt2.catalog.builder import SchemaData
 from vgpt2.catalog.model import CatalogObject, ImportIssue, Key, ObjectType
 
-FORMAT_VERSION = "5"
+FORMAT_VERSION = "6"
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -73,11 +73,7 @@ CREATE TABLE status_codes (
 );
 CREATE INDEX status_codes_by_column ON status_codes (object, column_name);
 CREATE TABLE conventions (position INTEGER PRIMARY KEY, text TEXT NOT NULL);
-CREATE TABLE join_ranking (
-    object TEXT NOT NULL, partner TEXT NOT NULL, role TEXT NOT NULL, prefix INTEGER NOT NULL,
-    extra INTEGER NOT NULL, width INTEGER NOT NULL, prior INTEGER NOT NULL
-);
-CREATE INDEX join_ranking_by_object ON join_ranking (object);
+CREATE TABLE join_ranking (object TEXT PRIMARY KEY, partners TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE object_ranking (
     name TEXT PRIMARY KEY, tier INTEGER NOT NULL, popularity INTEGER NOT NULL
 ) WITHOUT ROWID;
@@ -194,10 +190,10 @@ def _write_search_index(
 
 def _write_ranking(connection: sqlite3.Connection, data: SchemaData) -> None:
     """Join roles, priors and object tiers (see :mod:`.ranking`), read by completion and search."""
-    connection.executemany(
-        "INSERT INTO join_ranking VALUES (?,?,?,?,?,?,?)",
-        [(r.object, r.partner, r.role.value, int(r.prefix), r.extra, r.width, r.prior)
-         for r in data.join_ranks])
+    # One row per object, its partners as JSON [[object, partner, role, prefix, extra, width,
+    # prior]] (JoinRank's fields): a tenth of the rows of one per pair, within the build budget.
+    connection.executemany("INSERT INTO join_ranking VALUES (?,?)",
+                           [(name, json.dumps(ranks)) for name, ranks in data.join_ranks.items()])
     connection.executemany(
         "INSERT INTO object_ranking VALUES (?,?,?)",
         [(r.name, int(r.tier), r.popularity) for r in data.object_ranks.values()])
