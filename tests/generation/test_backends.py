@@ -330,3 +330,38 @@ def test_api_key_env_must_name_a_vgpt2_variable() -> None:
     with pytest.raises(ValueError, match="VGPT2_"):
         ModelSettings(backend="openai", api_key_env="AWS_SECRET_ACCESS_KEY")
     assert ModelSettings(api_key_env="VGPT2_API_KEY").api_key_env == "VGPT2_API_KEY"
+
+
+@pytest.mark.parametrize("stream", [True, False])
+@pytest.mark.asyncio
+async def test_the_fixture_speaks_both_apis_generate_and_completions(
+        model_server: ModelServer, stream: bool) -> None:
+    """/api/generate, /v1/completions and single-JSON chat, through the official clients."""
+    import ollama
+    import openai
+
+    model_server.script(default=Reply(SQL))
+    client = ollama.AsyncClient(host=model_server.ollama_url)
+    remote = openai.AsyncOpenAI(base_url=model_server.openai_url, api_key="EMPTY",
+                                max_retries=0)
+    try:
+        if stream:
+            generated = "".join([part.response or "" async for part in
+                                 await client.generate(MODEL, "q", stream=True)])
+            completed = "".join([c.choices[0].text async for c in
+                                 await remote.completions.create(model=MODEL, prompt="q",
+                                                                 stream=True)])
+        else:
+            generated = (await client.generate(MODEL, "q")).response
+            completed = (await remote.completions.create(model=MODEL, prompt="q")
+                         ).choices[0].text
+            chatted = (await remote.chat.completions.create(
+                model=MODEL, messages=[{"role": "user", "content": "q"}])
+                       ).choices[0].message.content
+            assert chatted == SQL
+            assert (await client.chat(MODEL, [{"role": "user", "content": "q"}])
+                    ).message.content == SQL
+    finally:
+        await client.close()  # type: ignore[no-untyped-call]
+        await remote.close()
+    assert generated == SQL and completed == SQL
