@@ -26,6 +26,7 @@ from vgpt2.server.generation.context import object_block
 from vgpt2.server.generation.examples import Example, closest_examples
 from vgpt2.server.generation.extract import Extraction, extract_sql
 from vgpt2.server.generation.jointree import JoinTree, join_tree
+from vgpt2.server.generation.layout import lay_out
 from vgpt2.server.generation.link import LinkResult, link
 from vgpt2.server.generation.prompt import Prompt, build_prompt
 from vgpt2.server.generation.repair import (
@@ -156,7 +157,7 @@ async def _ask(request: GenerationRequest, catalog: Catalog, backend: ModelBacke
     while True:
         stage_timings = result.timings_ms if rounds == 0 else {}
         extraction = extract_sql(reply.text)
-        outcome = (check_candidate(catalog, _tidy(extraction.sql), stage_timings)
+        outcome = (check_candidate(catalog, _tidy(lay_out(extraction.sql)), stage_timings)
                    if extraction.sql is not None else None)
         if rounds > 0:
             result.repair_rounds.append(RepairRound(rounds, sent, reply.text,

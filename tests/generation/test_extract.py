@@ -76,3 +76,27 @@ def test_real_sql_is_not_degenerate() -> None:
 def test_go_batches_are_split_and_use_dropped() -> None:
     reply = f"USE Viewpoint;\nGO\n{QUERY}\nGO\n"
     assert extract_sql(reply).sql == QUERY + ";\n"
+
+
+def test_one_line_query_is_laid_out_by_clause() -> None:
+    from vgpt2.server.generation.layout import lay_out
+
+    line = ("SELECT LEFT(v.Name, 3) AS N, h.APRef FROM APTH h WITH (NOLOCK) LEFT JOIN APVM v "
+            "WITH (NOLOCK) ON v.Vendor = h.Vendor WHERE h.APRef IN (SELECT x FROM y) "
+            "AND h.Description = ' FROM  WHERE ' ORDER BY h.APRef;")
+    assert lay_out(line) == (
+        "SELECT LEFT(v.Name, 3) AS N, h.APRef\nFROM APTH h WITH (NOLOCK)\n"
+        "LEFT JOIN APVM v WITH (NOLOCK) ON v.Vendor = h.Vendor\n"
+        "WHERE h.APRef IN (SELECT x FROM y) AND h.Description = ' FROM  WHERE '\n"
+        "ORDER BY h.APRef;")
+    assert lay_out(line).split() == line.split()  # only whitespace between tokens changed
+
+
+def test_layout_leaves_short_commented_and_multiline_text_alone() -> None:
+    from vgpt2.server.generation.layout import lay_out
+
+    long_tail = " AND x = 1" * 10
+    for text in ("SELECT 1 FROM x WHERE y = 2",
+                 "SELECT a FROM b -- FROM here" + long_tail,
+                 "SELECT 'line one\nFROM still the string' FROM b WHERE c = 1" + long_tail):
+        assert lay_out(text) == text
