@@ -69,6 +69,9 @@ class BuildRefused(BuildError):
         self.kept = kept
 
 
+PARTIAL_ACCEPTED_KEY = "partial_accepted"
+"""Meta key, present when the user accepted import errors (``--allow-partial``)."""
+
 SHRINK_LIMIT = 0.75
 """A rebuild keeping less than this share of any count the previous build had is refused."""
 SHRINK_MINIMUM = 10
@@ -264,6 +267,7 @@ def build_catalog(sources: list[Path], output: Path, *, force: bool = False,
         "sources": "\n".join(str(s.resolve()) for s in sources),
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         **encode_import_issues(data.issues),
+        **({PARTIAL_ACCEPTED_KEY: "yes"} if errors and allow_partial else {}),
     })
     catalog = Catalog.open(output)
     try:

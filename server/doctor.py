@@ -15,7 +15,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from vgpt2.catalog.build import is_stale, open_catalog
+from vgpt2.catalog.build import PARTIAL_ACCEPTED_KEY, is_stale, open_catalog
 from vgpt2.catalog.catalog import COMPILED_SUFFIX, Catalog, CatalogError
 from vgpt2.server.config import ConfigError, Settings, load_settings
 
@@ -153,7 +153,10 @@ def _catalog_notices(catalog: Catalog) -> list[Check]:
     detail = (f"built with {counts['error']:,} import error(s) (and {counts['warning']:,} "
               "warning(s)): " + "; ".join(str(i) for i in errors)
               + (f"; and {more:,} more" if more > 0 else ""))
-    return [*checks, Check("catalog import", Status.WARNING, detail,
+    # Data was lost: an error, unless the user accepted it when building (--allow-partial).
+    accepted = catalog.meta.get(PARTIAL_ACCEPTED_KEY) == "yes"
+    return [*checks, Check("catalog import", Status.WARNING if accepted else Status.ERROR,
+                           detail + (" (accepted with --allow-partial)" if accepted else ""),
                            "parts of the sources were not read: fix them and rebuild "
                            "(`vgpt2 catalog build` lists every problem)")]
 

@@ -88,7 +88,7 @@ def test_doctor_reports_import_errors_recorded_in_the_catalog(
     _, checks = _checks(tmp_path, monkeypatch, 'catalog = "partial.vgpt2db"\n')
     problem = checks["catalog import"]
     assert problem["status"] == "warning"
-    assert "1 import error" in problem["detail"]
+    assert "1 import error" in problem["detail"] and "--allow-partial" in problem["detail"]
     assert f"{export / 'objects.json'}:" in problem["detail"]
     assert "the rest of this file was not read" in problem["detail"]
 
@@ -130,3 +130,18 @@ def test_doctor_says_the_server_falls_back_to_the_sample(
     code, checks = _checks(tmp_path, monkeypatch, 'catalog = "no-such-export"\n')
     assert code == 1
     assert "bundled sample" in checks["catalog"]["detail"]
+
+
+def test_doctor_needs_attention_for_import_errors_nobody_accepted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ..catalog.test_metadata_import import ap_export
+
+    export = ap_export(tmp_path / "export")
+    _drop_brace(export / "objects.json")
+    output = tmp_path / "first.vgpt2db"
+    assert runner.invoke(app, ["catalog", "build", str(export), "--output",
+                               str(output)]).exit_code == 1
+    code, checks = _checks(tmp_path, monkeypatch, 'catalog = "first.vgpt2db"\n')
+    assert code == 1, "not 'vgpt2 is ready' on a catalog that lost part of its sources"
+    assert checks["catalog import"]["status"] == "error"
