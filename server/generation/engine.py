@@ -22,13 +22,19 @@ from dataclasses import dataclass, field
 
 from vgpt2.catalog.catalog import Catalog
 from vgpt2.server.generation.backends.base import ChatMessage, GenerationOptions, ModelBackend
-from vgpt2.server.generation.context import object_block
+from vgpt2.server.generation.context import estimate_tokens, object_block
 from vgpt2.server.generation.examples import Example, closest_examples
 from vgpt2.server.generation.extract import Extraction, extract_sql
 from vgpt2.server.generation.jointree import JoinTree, join_tree
 from vgpt2.server.generation.layout import lay_out
 from vgpt2.server.generation.link import LinkResult, link
-from vgpt2.server.generation.prompt import Prompt, build_prompt
+from vgpt2.server.generation.prompt import (
+    REPAIR_RESERVE,
+    Prompt,
+    build_prompt,
+    count_messages,
+    prompt_budget,
+)
 from vgpt2.server.generation.repair import (
     CheckOutcome,
     Problem,
@@ -41,6 +47,8 @@ from vgpt2.server.generation.result import STAGES, GenerationResult, RepairRound
 from vgpt2.server.generation.skeleton import render_skeleton
 
 CATALOG_BACKEND = "catalog"
+MAX_REPLY_ECHO = 2000
+"""Characters of the model's last reply sent back in a repair round."""
 _CANNOT = re.compile(r"--\s*cannot answer:\s*(.+)", re.IGNORECASE)
 
 
@@ -93,7 +101,8 @@ def prepare(request: GenerationRequest, catalog: Catalog, result: GenerationResu
     examples = closest_examples(request.examples, question, linked.names)
     prompt = build_prompt(catalog, question, linked.names, tree, request.options,
                           surrounding_sql=request.surrounding_sql, examples=examples,
-                          count=request.count_tokens)
+                          count=request.count_tokens,
+                          reserve=REPAIR_RESERVE if request.repair_rounds > 0 else 0)
     result.prompt_tokens = prompt.tokens
     result.prompt_budget = prompt.budget
     result.token_counter = "tokenizer" if request.count_tokens else "estimate"
@@ -181,14 +190,33 @@ async def _ask(request: GenerationRequest, catalog: Catalog, backend: ModelBacke
             return _refuse(result, reason, _suggestions(catalog, problems, prepared))
         if rounds == 0:
             clock.restart()  # time from here on is the repair stage's
-        sent_text = repair_request(problems, outcome.sql if outcome else None,
-                                   extraction.describe(),
-                                   _suggested_schema(catalog, problems, prepared, request))
         sent = tuple(p.text() for p in problems) or (extraction.describe(),)
-        messages = [*messages, ChatMessage("assistant", reply.text),
-                    ChatMessage("user", sent_text)]
+        messages = _repair_messages(request, catalog, prepared, reply.text, problems,
+                                    outcome.sql if outcome else None, extraction)
         rounds += 1
         reply = await backend.chat(messages, request.options)
+
+
+def _repair_messages(request: GenerationRequest, catalog: Catalog, prepared: _Prepared,
+                     reply: str, problems: list[Problem], sql: str | None,
+                     extraction: Extraction) -> list[ChatMessage]:
+    """The original prompt, the model's last reply and what is wrong with it, within num_ctx.
+
+    Only the latest attempt travels (the repair request quotes its fixed SQL), so the
+    conversation does not grow round after round; the schema hints go first, then the
+    reply is clipped, if the window would overflow.
+    """
+    count = request.count_tokens or estimate_tokens
+    window = prompt_budget(request.options)
+    hints = _suggested_schema(catalog, problems, prepared, request)
+    for schema, clip in ((hints, MAX_REPLY_ECHO), ("", MAX_REPLY_ECHO), ("", 200)):
+        echoed = reply if len(reply) <= clip else reply[:clip] + " ..."
+        extra = [ChatMessage("assistant", echoed),
+                 ChatMessage("user", repair_request(problems, sql, extraction.describe(),
+                                                    schema))]
+        if prepared.prompt.tokens + count_messages(extra, count) <= window:
+            break
+    return [*prepared.prompt.messages, *extra]
 
 
 def _outcome(extraction: Extraction, outcome: CheckOutcome | None) -> str:

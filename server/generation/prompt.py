@@ -109,9 +109,15 @@ def count_messages(messages: Sequence[ChatMessage], count: TokenCounter) -> int:
     return sum(count(m.content) + MESSAGE_OVERHEAD for m in messages)
 
 
-def prompt_budget(options: GenerationOptions) -> int:
-    """Tokens the prompt may use: the context window less the reply's room."""
-    return max(0, options.num_ctx - options.max_tokens)
+REPAIR_RESERVE = 768
+"""Tokens kept free for a repair round's two extra messages (the model's last reply, clipped,
+and the analyzer's problems), so a repair never overflows ``num_ctx``; Ollama would cut the
+start of the conversation (the system prompt) without a word."""
+
+
+def prompt_budget(options: GenerationOptions, reserve: int = 0) -> int:
+    """Tokens the prompt may use: the context window less the reply's room and ``reserve``."""
+    return max(0, options.num_ctx - options.max_tokens - reserve)
 
 
 @dataclass(slots=True)
@@ -132,9 +138,9 @@ class Prompt:
 def build_prompt(catalog: Catalog, question: str, objects: Sequence[str], tree: JoinTree,
                  options: GenerationOptions, *, surrounding_sql: str = "",
                  examples: Sequence[ExampleLike] = (), count: TokenCounter | None = None,
-                 version: str = DEFAULT_VERSION) -> Prompt:
+                 version: str = DEFAULT_VERSION, reserve: int = 0) -> Prompt:
     counter = count or estimate_tokens
-    budget = prompt_budget(options)
+    budget = prompt_budget(options, reserve)
     left_out: list[LeftOut] = []
     fixed = count_messages(build_messages(question, "", surrounding_sql=surrounding_sql,
                                           version=version), counter)

@@ -277,3 +277,21 @@ def test_prompt_too_large_for_the_context_is_refused_with_the_reason(
 def test_empty_question_is_refused(sample_catalog: Catalog) -> None:
     result = ask(sample_catalog, ScriptedBackend([VALID]), "   ")
     assert result.refused and "empty" in result.message
+
+
+def test_repair_rounds_stay_inside_the_context_window(sample_catalog: Catalog) -> None:
+    from vgpt2.server.generation.context import estimate_tokens
+    from vgpt2.server.generation.prompt import REPAIR_RESERVE, count_messages
+
+    options = GenerationOptions(num_ctx=4096, max_tokens=512)
+    backend = ScriptedBackend(["SELECT Name FROM Customers WITH (NOLOCK); " + "x" * 9000])
+    result = ask(sample_catalog, backend, "unpaid AP invoices by vendor", options=options)
+    assert result.refused and len(backend.requests) == 3
+    assert result.prompt_budget == 4096 - 512 - REPAIR_RESERVE
+    first, second, third = backend.requests
+    # The conversation does not grow: the original prompt, the last reply, the problems.
+    assert len(second) == len(third) == len(first) + 2
+    assert second[: len(first)] == first
+    for request in (second, third):
+        assert count_messages(request, estimate_tokens) <= 4096 - 512
+        assert len(request[-2].content) < 2100
