@@ -137,8 +137,10 @@ def reporting(verb: str, files: list[Path], sizes: list[int],
     )
 
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-                  DownloadColumn(), TimeElapsedColumn(), console=console,
-                  transient=True) as progress:
+                  DownloadColumn(), TimeElapsedColumn(), console=console, transient=True,
+                  # stdout piped (a diff, JSON, SARIF) must stay there; on a terminal it
+                  # is printed above the bar instead of through it
+                  redirect_stdout=sys.stdout.isatty()) as progress:
         task = progress.add_task(verb, total=max(total, 1))
         yield _Bar(progress, task, verb, len(files))
 

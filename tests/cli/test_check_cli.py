@@ -673,3 +673,17 @@ def test_the_command_list_matches_each_commands_own_help() -> None:
         assert command.name == name
         first = " ".join((command.help or "").split("\n\n")[0].split())
         assert first == entry.summary, name
+
+
+def test_the_progress_bar_leaves_piped_output_on_stdout(
+        work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """stderr a terminal (the bar shows), stdout piped into a file: the diff stays there."""
+    from rich.console import Console
+
+    monkeypatch.setattr(Console, "is_terminal", property(lambda self: True))
+    (work / "ap.sql").write_text(DIRTY, encoding="utf-8")
+    code, stdout, _ = run("fix", "--diff", "--progress", "ap.sql")
+    assert code == 1
+    assert stdout.startswith("--- a/ap.sql\n+++ b/ap.sql\n")
+    code, stdout, _ = run("check", "--progress", "ap.sql")
+    assert stdout.startswith("ap.sql:2:6: VG004 ")
