@@ -50,6 +50,8 @@ class SchemaData:
     """Object -> each of its join paths: the partner's role, key extension and prior."""
     object_ranks: dict[str, ObjectRank] = field(default_factory=dict)
     """Tables and views -> tier (core, ordinary, secondary) and popularity."""
+    read_together: list[tuple[str, ...]] = field(default_factory=list)
+    """Objects read by one procedure or query of the sources, for the join prior."""
 
 
 def merge_results(results: list[ImportResult], knowledge: Knowledge | None = None) -> SchemaData:
@@ -61,6 +63,7 @@ def merge_results(results: list[ImportResult], knowledge: Knowledge | None = Non
         data.issues.extend(result.issues)
         data.types.update(result.types)
         data.foreign_keys.extend(result.foreign_keys)
+        data.read_together.extend(result.read_together)
         if result.knowledge is not None:
             data.knowledge = merge_knowledge(data.knowledge, result.knowledge)
         for obj in result.objects:
@@ -180,7 +183,7 @@ def _ranks(data: SchemaData) -> tuple[dict[str, list[JoinRank]], dict[str, Objec
         for other in obj.keys:
             if other.columns and not set(other.columns) <= SURROGATE_COLUMNS:
                 alternates[preferred].append(other.columns)
-    prior = count_joins(objects, family)
+    prior = count_joins(objects, family, data.read_together)
     candidates: dict[str, list[tuple[str, ...]]] = {}
     for preferred in keys.keys() | alternates.keys():
         chosen = [keys[preferred].columns] if preferred in keys else []

@@ -254,6 +254,9 @@ class ImportResult:
     types: dict[str, UserType] = field(default_factory=dict)
     knowledge: Knowledge | None = None
     issues: list[ImportIssue] = field(default_factory=list)
+    read_together: list[tuple[str, ...]] = field(default_factory=list)
+    """Objects read by one batch outside any view (a procedure, a shop's report query): the
+    join-frequency prior counts them like the base objects of a view."""
 
     def warn(self, path: Path, line: int | None, message: str) -> None:
         self.issues.append(ImportIssue(path, line, message))

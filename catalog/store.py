@@ -16,7 +16,7 @@ from pathlib import Path
 from vgpt2.catalog.builder import SchemaData
 from vgpt2.catalog.model import CatalogObject, ImportIssue, Key, ObjectType
 
-FORMAT_VERSION = "6"
+FORMAT_VERSION = "7"
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

@@ -497,6 +497,8 @@ _TRIVIAL_VIEW = re.compile(
 )
 _FROM_JOIN = re.compile(rf"\b(?:from|join)\s+(?P<name>{_QUALIFIED})", re.IGNORECASE)
 _NOT_TABLES = frozenset({"select", "where", "on", "as", "with"})
+_VIEW_BATCH = re.compile(r"^\s*(?:(?:--[^\n]*\n|/\*.*?\*/)\s*)*(?:create|alter)\s+view\b",
+                         re.IGNORECASE | re.DOTALL)
 
 
 def _last_part(qualified: str) -> str:
@@ -546,7 +548,21 @@ class _Reader:
         for start, end in split_batches(src.text):
             self.read_batch(src, start, end)
 
+    def _collect_reads(self, text: str) -> None:
+        """The objects a batch reads together, for the join-frequency prior.
+
+        Views count through their base objects; every other batch (a procedure, a
+        function, a shop's report query in a .sql file) counts here.
+        """
+        if _VIEW_BATCH.match(text):
+            return
+        names = _regex_base_objects(text)
+        read = tuple(sorted({n for n in names if not n.startswith("#")}))
+        if len(read) >= 2:
+            self.result.read_together.append(read)
+
     def read_batch(self, src: _Source, start: int, end: int) -> None:
+        self._collect_reads(src.text[start:end])
         stream = _Stream(src.text, start, end)
         while True:
             tok = stream.next()

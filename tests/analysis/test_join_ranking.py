@@ -128,10 +128,24 @@ GO
 """
 
 
+# A shop's own SQL beside the schema: a report query and a procedure.
+SHOP_SQL = """
+SELECT h.Doc, v.Name
+FROM dbo.XXHD h WITH (NOLOCK)
+JOIN dbo.XXVM v WITH (NOLOCK) ON v.VendorGroup = h.VendorGroup AND v.Vendor = h.Vendor
+GO
+CREATE PROCEDURE [dbo].[vspXXVendorDocs] (@vendor int) AS
+SELECT h.Doc FROM dbo.XXHD h JOIN dbo.XXVM v ON v.VendorGroup = h.VendorGroup
+  AND v.Vendor = h.Vendor WHERE v.Vendor = @vendor
+GO
+"""
+
+
 @pytest.fixture(scope="module")
 def ddl_catalog(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
     folder = tmp_path_factory.mktemp("ddl")
     (folder / "schema.sql").write_text(DDL, encoding="utf-8")
+    (folder / "reports.sql").write_text(SHOP_SQL, encoding="utf-8")
     output = folder / "xx.vgpt2db"
     build_catalog([folder], output)
     return Catalog.open(output)
@@ -154,11 +168,12 @@ def test_batch_audit_and_report_objects_are_secondary(ddl_catalog: Catalog) -> N
         Tier.SECONDARY}
 
 
-def test_the_views_of_the_folder_are_the_join_prior(ddl_catalog: Catalog) -> None:
-    """Three views read XXHD with XXAU, one with XXIT: the prior is stored per pair."""
+def test_the_sql_of_the_folder_is_the_join_prior(ddl_catalog: Catalog) -> None:
+    """Three views read XXHD with XXAU, one with XXIT; the shop's report query and its
+    procedure read XXHD with XXVM: the prior is stored per pair."""
     learned = ddl_catalog.join_ranking("XXHD")
     assert learned["XXAU"].prior == 3 and learned["XXIT"].prior == 1
-    assert learned["XXVM"].prior == 0
+    assert learned["XXVM"].prior == 2
     assert ddl_catalog.object_rank("XXAU").popularity == 3  # type: ignore[union-attr]
     # Same role (both extend XXHD's key by Item): the pair the code joins more comes first.
     offered = partners(ddl_catalog, "XXHD")
