@@ -110,14 +110,14 @@ def count_messages(messages: Sequence[ChatMessage], count: TokenCounter) -> int:
 
 
 REPAIR_RESERVE = 768
-"""Tokens kept free for a repair round's two extra messages (the model's last reply, clipped,
-and the analyzer's problems), so a repair never overflows ``num_ctx``; Ollama would cut the
-start of the conversation (the system prompt) without a word."""
+"""Tokens the schema context leaves free for a repair round's two extra messages (the
+model's last reply, clipped, and the analyzer's problems), so a repair does not overflow
+``num_ctx``; Ollama would cut the start of the conversation (the system prompt) silently."""
 
 
-def prompt_budget(options: GenerationOptions, reserve: int = 0) -> int:
-    """Tokens the prompt may use: the context window less the reply's room and ``reserve``."""
-    return max(0, options.num_ctx - options.max_tokens - reserve)
+def prompt_budget(options: GenerationOptions) -> int:
+    """Tokens the prompt may use: the context window less the reply's room."""
+    return max(0, options.num_ctx - options.max_tokens)
 
 
 @dataclass(slots=True)
@@ -140,7 +140,8 @@ def build_prompt(catalog: Catalog, question: str, objects: Sequence[str], tree: 
                  examples: Sequence[ExampleLike] = (), count: TokenCounter | None = None,
                  version: str = DEFAULT_VERSION, reserve: int = 0) -> Prompt:
     counter = count or estimate_tokens
-    budget = prompt_budget(options, reserve)
+    window = prompt_budget(options)
+    budget = max(0, window - reserve)  # what the schema and examples are fitted to
     left_out: list[LeftOut] = []
     fixed = count_messages(build_messages(question, "", surrounding_sql=surrounding_sql,
                                           version=version), counter)
@@ -173,5 +174,5 @@ def build_prompt(catalog: Catalog, question: str, objects: Sequence[str], tree: 
             break
         room -= tokens - budget + SAFETY_MARGIN
         context = build_context(catalog, question, objects, tree, max(0, room), counter)
-    return Prompt(messages, version, tokens, budget, context, left_out + context.left_out,
+    return Prompt(messages, version, tokens, window, context, left_out + context.left_out,
                   chosen)

@@ -287,7 +287,8 @@ def test_repair_rounds_stay_inside_the_context_window(sample_catalog: Catalog) -
     backend = ScriptedBackend(["SELECT Name FROM Customers WITH (NOLOCK); " + "x" * 9000])
     result = ask(sample_catalog, backend, "unpaid AP invoices by vendor", options=options)
     assert result.refused and len(backend.requests) == 3
-    assert result.prompt_budget == 4096 - 512 - REPAIR_RESERVE
+    assert result.prompt_budget == 4096 - 512
+    assert result.prompt_tokens <= 4096 - 512 - REPAIR_RESERVE
     first, second, third = backend.requests
     # The conversation does not grow: the original prompt, the last reply, the problems.
     assert len(second) == len(third) == len(first) + 2
