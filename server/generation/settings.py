@@ -57,9 +57,10 @@ class ModelSettings(BaseModel):
         description="The most tokens one reply may have; the prompt gets num_ctx less this.")
     timeout: float = Field(default=60.0, gt=0.0,
                            description="Seconds one model request may take, start to end.")
-    keep_alive: str = Field(
+    keep_alive: str | float = Field(
         default="30m",
-        description="How long Ollama keeps the model loaded after a request.")
+        description='How long Ollama keeps the model loaded after a request: "30m", "2h", '
+        "seconds, or -1 for always.")
     api_key_env: str | None = Field(
         default=None,
         description="The NAME of an environment variable holding the API key (the key "

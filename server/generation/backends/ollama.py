@@ -39,7 +39,7 @@ CONNECT_TIMEOUT_S = 10.0
 class OllamaBackend:
     """A model served by Ollama (``ollama serve``) at ``url``."""
 
-    def __init__(self, url: str, model: str, *, keep_alive: str = "30m",
+    def __init__(self, url: str, model: str, *, keep_alive: str | float = "30m",
                  timeout: float = 60.0) -> None:
         self._url = url.rstrip("/")
         self._model = model
