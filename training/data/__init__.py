@@ -1,0 +1,1 @@
+"""Shipped data for training and evaluation (the evaluation question set)."""

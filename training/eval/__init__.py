@@ -1,0 +1,1 @@
+"""Evaluation by execution: sample DuckDB databases from the catalog, SQL scored by result."""
