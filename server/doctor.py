@@ -197,7 +197,8 @@ async def _model_checks(settings: Settings, catalog: Catalog | None) -> list[Che
         checks.append(Check("model url", Status.WARNING, warning,
                             "use https:// (or an SSH tunnel to the server's loopback port)"))
     try:
-        backend = make_backend(model)
+        backend = make_backend(model.model_copy(
+            update={"timeout": min(DOCTOR_TIMEOUT_S, model.timeout)}))
     except BackendError as error:
         return [*checks, Check("model server", Status.ERROR, error.message, error.hint)]
     if backend is None:  # configured settings always make a backend

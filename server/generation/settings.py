@@ -7,9 +7,11 @@ than guessing at a server that may not exist.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -125,4 +127,27 @@ class ModelSettings(BaseModel):
         return self.name is not None or (self.backend == "openai" and self.url is not None)
 
     def resolved_url(self) -> str:
-        return self.url or DEFAULT_URLS.get(self.backend, "")
+        """``url``, else OLLAMA_HOST for Ollama (as its own CLI does), else the local default."""
+        if self.url:
+            return self.url
+        if self.backend == "ollama" and (host := os.environ.get("OLLAMA_HOST", "").strip()):
+            return _ollama_host(host)
+        return DEFAULT_URLS.get(self.backend, "")
+
+
+def _ollama_host(host: str) -> str:
+    """OLLAMA_HOST as a URL: ``gpu01`` or ``0.0.0.0:11434`` gain http:// and the default port;
+    a bind-all address means this machine."""
+    if "://" not in host:
+        host = f"http://{host}"
+    try:
+        parts = urlsplit(host)
+        port = parts.port or (443 if parts.scheme == "https" else 11434)
+    except ValueError:  # not a host[:port] at all: Ollama's own default
+        return DEFAULT_URLS["ollama"]
+    name = parts.hostname or "127.0.0.1"
+    if name in ("0.0.0.0", "::"):
+        name = "127.0.0.1"
+    if ":" in name:
+        name = f"[{name}]"
+    return f"{parts.scheme}://{name}:{port}{parts.path.rstrip('/')}"

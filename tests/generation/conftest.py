@@ -17,6 +17,13 @@ def pytest_configure(config: pytest.Config) -> None:
         "module (torch; run them in one process: -m transformers_serve)")
 
 
+@pytest.fixture(autouse=True)
+def _no_model_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The developer's own OLLAMA_HOST or API keys never steer a test."""
+    for variable in ("OLLAMA_HOST", "OLLAMA_API_KEY", "OPENAI_API_KEY", "OPENAI_BASE_URL"):
+        monkeypatch.delenv(variable, raising=False)
+
+
 @pytest.fixture
 def model_server() -> Iterator[ModelServer]:
     with ModelServer() as server:

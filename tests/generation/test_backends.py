@@ -365,3 +365,18 @@ async def test_the_fixture_speaks_both_apis_generate_and_completions(
         await client.close()  # type: ignore[no-untyped-call]
         await remote.close()
     assert generated == SQL and completed == SQL
+
+
+@pytest.mark.parametrize(("host", "url"), [
+    ("gpu01", "http://gpu01:11434"), ("0.0.0.0:11434", "http://127.0.0.1:11434"),
+    ("http://10.0.0.5:8080", "http://10.0.0.5:8080"), ("https://o.example.com",
+                                                      "https://o.example.com:443"),
+    ("[::1]:1234", "http://[::1]:1234"), ("::", "http://127.0.0.1:11434")])
+def test_ollama_without_a_url_follows_ollama_host(monkeypatch: pytest.MonkeyPatch, host: str,
+                                                  url: str) -> None:
+    """Where the user's own `ollama` CLI would go, unless [model] names a url."""
+    monkeypatch.setenv("OLLAMA_HOST", host)
+    assert ModelSettings(name=MODEL).resolved_url() == url
+    assert ModelSettings(name=MODEL, url="http://127.0.0.1:1").resolved_url() == \
+        "http://127.0.0.1:1"
+    assert ModelSettings(backend="openai").resolved_url() == "http://127.0.0.1:8000/v1"
