@@ -44,7 +44,7 @@ class ModelSettings(BaseModel):
     url: str | None = Field(
         default=None,
         description="The server: Ollama's http://127.0.0.1:11434, or an OpenAI base URL "
-        "such as http://gpu01:8000/v1. Empty: the backend's local default.")
+        "such as http://gpu01:8000/v1. Empty: OLLAMA_HOST (Ollama), else the local default.")
     name: str | None = Field(
         default=None,
         description="The model, e.g. qwen2.5-coder:7b. Empty: no model configured "
