@@ -15,6 +15,7 @@ then the full column list. Whatever does not fit is recorded in
 from __future__ import annotations
 
 import math
+import re
 import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -105,9 +106,26 @@ def _describe_column(catalog: Catalog, obj: CatalogObject, column: Column) -> st
         codes = _status_codes(catalog, obj.name, column.name)
         if codes:
             meanings = "; ".join(f"{c.code} = {c.meaning}" for c in codes)
-            sources = ", ".join(dict.fromkeys(c.source for c in codes if c.source))
+            sources = ", ".join(dict.fromkeys(s for c in codes for s in short_sources(c.source)))
             text += f" [codes: {meanings}" + (f" (source: {sources})" if sources else "") + "]"
     return text
+
+
+_SOURCE_FILE = re.compile(r"[\w.-]+\.(?:sql|md|toml|txt|html?|pdf|json)\b")
+_SOURCE_SITE = re.compile(r"https?://([^/\s)]+)")
+
+
+def short_sources(text: str) -> list[str]:
+    """The files and sites a status code's source cites, without paths and comments.
+
+    Knowledge packs cite full paths, URLs and quotes; the prompt needs only enough to say
+    where a meaning comes from (``dbo.bspAPHBPost.sql``, ``help.trimble.com``).
+    """
+    found = [m.group(0) for m in _SOURCE_FILE.finditer(text)]
+    found += [m.group(1) for m in _SOURCE_SITE.finditer(text)]
+    if not found and text.strip():
+        found = [_clip(text)[:60]]
+    return list(dict.fromkeys(found))
 
 
 def _clip(text: str) -> str:

@@ -80,3 +80,21 @@ def test_estimate_is_conservative() -> None:
     assert estimate_tokens("") == 0
     assert estimate_tokens("abcd") == 2
     assert estimate_tokens("x" * 300) == 100
+
+
+def test_sources_are_cited_short() -> None:
+    from vgpt2.server.generation.context import short_sources
+
+    cited = ("repo: Databases/Viewpoint/Stored Procedures/dbo.bspAPHBPost.sql ('1 = open'); "
+             "https://help.trimble.com/en/some/page (Status 1-Open); repo: Databases/Viewpoint/"
+             "Stored Procedures/dbo.bspAPHBPost.sql (again)")
+    assert short_sources(cited) == ["dbo.bspAPHBPost.sql", "help.trimble.com"]
+    assert short_sources("Vista documentation") == ["Vista documentation"]
+    assert short_sources("") == []
+
+
+def test_real_status_codes_stay_compact(real_catalog: Catalog) -> None:
+    block = object_block(real_catalog, "APTD", "open AP by status")
+    assert block is not None
+    status = next(line for line in block.short.splitlines() if line.startswith("- Status "))
+    assert "(source: " in status and len(status) < 400
