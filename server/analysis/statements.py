@@ -16,9 +16,10 @@ from enum import Enum
 from vgpt2.server.analysis.tokens import Kind, Token, tokenize
 
 GO_LINE = re.compile(r"(?:^|(?<=[\r\n]))[ \t]*GO(?:[ \t]+\d+)?[ \t]*(?:--[^\r\n]*)?"
-                     r"(?=\r|\n|\Z)", re.IGNORECASE)
+                     r"(?:\r(?=\n)|(?=[\r\n])|\Z)", re.IGNORECASE)
 """A line holding only ``GO``. Lines end at ``\\n``, ``\\r\\n`` or a lone ``\\r`` (old Mac
-files, and what LSP counts as a line break): Python's ``^``/``$`` know only ``\\n``."""
+files, and what LSP counts as a line break): Python's ``^``/``$`` know only ``\\n``. As
+before, the match takes the ``\\r`` of a ``\\r\\n``, not the ``\\n``."""
 
 
 @dataclass(frozen=True, slots=True)
