@@ -53,3 +53,11 @@ def test_nothing_to_link(sample_catalog: Catalog) -> None:
 def test_real_catalog_links_core_views(real_catalog: Catalog) -> None:
     assert "PRTH" in link(real_catalog, "employee timecards").names
     assert "JCCD" in link(real_catalog, "job cost detail").names
+
+
+def test_search_explanations_link_reads(sample_catalog: Catalog) -> None:
+    """link() reads the synonym phrase and "named in the question" out of SearchHit.why."""
+    from vgpt2.catalog.search import search
+
+    assert "synonym 'customers'" in search(sample_catalog, "customers")[0].why
+    assert "named in the question" in search(sample_catalog, "APTH rows")[0].why
