@@ -251,8 +251,7 @@ def _text_stems(text: str) -> frozenset[str]:
 
 def _synonym_words(row: SearchRow, question_stems: set[str]) -> int:
     """How many words of the question occur in the object's synonyms."""
-    words = {_stem(w) for w in _WORD.findall(row.synonyms.lower())} - _STOPWORDS
-    return len(words & question_stems)
+    return len((_text_stems(row.synonyms) - _STOPWORDS) & question_stems)
 
 
 _MODULE_PHRASES: weakref.WeakKeyDictionary[Catalog, list[tuple[str, str]]] = (
@@ -287,13 +286,19 @@ def _stem_phrase(phrase: str) -> str:
 
 
 def _matched(text: str, question_stems: set[str]) -> list[str]:
-    found: list[str] = []
+    return [word for word, stem in _explainable_words(text) if stem in question_stems]
+
+
+@functools.lru_cache(maxsize=8192)
+def _explainable_words(text: str) -> tuple[tuple[str, str], ...]:
+    """The distinct words of a text that can explain a match, with their stems (cached:
+    the same descriptions come back question after question)."""
+    found: dict[str, str] = {}
     for word in text.split():
         cleaned = word.strip(".,;:()'\"").lower()
-        if (len(cleaned) > 2 and cleaned not in _STOPWORDS and _stem(cleaned) in question_stems
-                and cleaned not in found):
-            found.append(cleaned)
-    return found
+        if len(cleaned) > 2 and cleaned not in _STOPWORDS and cleaned not in found:
+            found[cleaned] = _stem(cleaned)
+    return tuple(found.items())
 
 
 def _reward_related(catalog: Catalog, scored: dict[str, _Candidate]) -> None:
