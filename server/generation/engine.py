@@ -152,6 +152,11 @@ def _skeleton(request: GenerationRequest, catalog: Catalog, prepared: _Prepared,
                "joined on whole keys; add the columns and filters the question needs")
     if prepared.tree.unreached:
         message += ("; not joined (no whole-key path): " + ", ".join(prepared.tree.unreached))
+    root = next((o for o in prepared.linked.objects if o.name == prepared.tree.root), None)
+    if root is not None and root.origin == "search" and not any(
+            evidence in root.why for evidence in ("synonym", "named in the question")):
+        message += (f"; the question matched {root.name} only weakly ({root.why}): check that "
+                    "it is the object you mean")
     return _deliver(result, outcome, message)
 
 

@@ -123,3 +123,14 @@ def test_catalog_backend_on_every_benchmark_question(real_catalog: Catalog) -> N
         gold = {real_catalog.preferred_name(g) for g in item["gold"]}
         with_gold += bool(gold & set(result.objects))
     assert with_gold >= 0.9 * len(questions), with_gold
+
+
+def test_weak_match_is_said_and_no_match_is_refused(sample_catalog: Catalog) -> None:
+    strong = asyncio.run(generate(GenerationRequest("customers"), sample_catalog, None))
+    assert "weakly" not in strong.message
+    weak = asyncio.run(generate(GenerationRequest("retainage"), sample_catalog, None))
+    assert weak.sql is not None and "synonym" not in weak.linked[0]["why"]
+    assert "only weakly" in weak.message
+    nothing = asyncio.run(generate(GenerationRequest("xyzzy plugh"), sample_catalog, None))
+    assert nothing.refused and nothing.sql is None
+    assert "no catalog object matches" in nothing.message
