@@ -61,11 +61,13 @@ class OutputError(BuildError):
 class BuildRefused(BuildError):
     """The new build looks worse than the catalog already there, which is kept as it was."""
 
-    def __init__(self, reason: str, remedy: str, issues: list[ImportIssue],
-                 kept: Path) -> None:
-        super().__init__(f"{reason}; kept the existing {kept} ({remedy})", issues)
+    def __init__(self, reason: str, flag: str, issues: list[ImportIssue], kept: Path) -> None:
+        super().__init__(f"{reason}; kept the existing {kept} (fix the sources, or pass "
+                         f"{flag} to replace it anyway)", issues)
         self.reason = reason
         """What is wrong with the new build, without the command-line remedy."""
+        self.flag = flag
+        """The ``catalog build`` option that accepts this build anyway."""
         self.kept = kept
 
 
@@ -253,15 +255,13 @@ def build_catalog(sources: list[Path], output: Path, *, force: bool = False,
         if errors and not allow_partial:
             noun = "error" if len(errors) == 1 else "errors"
             raise BuildRefused(
-                f"the sources had {len(errors):,} import {noun}",
-                "fix the sources, or pass --allow-partial to replace it anyway",
+                f"the sources had {len(errors):,} import {noun}", "--allow-partial",
                 data.issues, output)
         lost = collapsed(previous_stats, stats)
         if lost and not allow_shrink:
             raise BuildRefused(
                 f"the new build is much smaller than the previous one ({'; '.join(lost)})",
-                "check the sources, or pass --allow-shrink to replace it anyway",
-                data.issues, output)
+                "--allow-shrink", data.issues, output)
     compile_to(data, output, {
         "fingerprint": stamp,
         "sources": "\n".join(str(s.resolve()) for s in sources),
@@ -342,6 +342,10 @@ def open_catalog(paths: list[Path], cache_dir: Path | None, *, copy: bool = Fals
             f"last rebuild failed, still using the previous one (the last good build of "
             f"{', '.join(map(str, paths))}, from {last.meta.get('built_at', 'earlier')}): "
             f"{reason}", error.issues)
+        if isinstance(error, BuildRefused):  # a smaller export can be meant: say how to accept
+            last.fallback += (f"; to use the new build anyway, fix the sources or run "
+                              f"`vgpt2 catalog build {_command_line(paths)} --output "
+                              f"{_command_line([output])} {error.flag}`")
         last.notices.append(last.fallback)
         return last
     catalog = Catalog.open(output, copy=copy)
@@ -350,6 +354,10 @@ def open_catalog(paths: list[Path], cache_dir: Path | None, *, copy: bool = Fals
             f"built with {len(report.errors):,} import error"
             f"{'s' if len(report.errors) != 1 else ''}", report.errors))
     return catalog
+
+
+def _command_line(paths: list[Path]) -> str:
+    return " ".join(f'"{p}"' if " " in str(p) else str(p) for p in paths)
 
 
 def _last_good(output: Path, copy: bool) -> Catalog | None:

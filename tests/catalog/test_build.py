@@ -303,6 +303,12 @@ def test_configured_sources_that_break_keep_the_last_good_build(
     assert catalog.fallback is not None and "import error" in catalog.fallback
     assert "objects.json" in catalog.fallback
     assert catalog.fallback in catalog.notices
+    assert catalog.path is not None
+    assert f"--output {catalog.path} --allow-partial" in catalog.fallback, "how to accept it"
+    build_catalog(sources, catalog.path, allow_partial=True)  # the user accepts the new build
+    accepted = open_catalog(sources, cache)
+    assert accepted.fallback is None and "bspAPVal" not in accepted
+    assert any("1 import error" in notice for notice in accepted.notices)
 
 
 def _broken_copy(vista_schema: Path, tmp_path: Path) -> Path:
