@@ -15,8 +15,13 @@
 #            (editor-client/scripts/e2e.sh; its downloads are cached in editor-client/.cache)
 #
 # Each stage has a ceiling (STAGE_CEILING_S below) that only a hung stage reaches: the tests
-# themselves wait on events, not on the clock. Environment: VGPT2_REQUIRE_NVIM=1 makes a
-# missing neovim fail the deps stage (CI sets it); PYTHON picks the interpreter for the venv.
+# themselves wait on events, not on the clock. The whole run has a budget too,
+# VGPT2_CI_BUDGET_S (default 2400: CI must finish within 40 minutes even on a busy machine; a
+# cold run takes about 15): a stage gets at most what is left of it, and a stage the budget
+# no longer reaches is reported as not run, and fails the run.
+#
+# Environment: VGPT2_REQUIRE_NVIM=1 makes a missing neovim fail the deps stage (CI sets it);
+# PYTHON picks the interpreter for the venv; PYTEST_ADDOPTS is pytest's own.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -24,6 +29,7 @@ ALL=(deps venv ruff mypy pytest editor)
 declare -A STAGE_CEILING_S=([deps]=900 [venv]=900 [ruff]=300 [mypy]=900 [pytest]=1800
                             [editor]=1800)
 PYTHON="${PYTHON:-python3}"
+BUDGET_S="${VGPT2_CI_BUDGET_S:-2400}"
 log_dir="$(mktemp -d)"
 trap 'rm -rf "$log_dir"' EXIT
 
@@ -57,15 +63,23 @@ started_all=$(date +%s)
 for stage in "${stages[@]}"; do
     printf '\n==== %s ====\n' "$stage"
     started=$(date +%s)
+    left=$(( BUDGET_S - (started - started_all) ))
+    if [ $left -le 0 ]; then
+        echo "run-tests: not run, the ${BUDGET_S} s budget is spent"
+        result[$stage]=FAIL; seconds[$stage]=0; detail[$stage]="not run: budget spent"; failed=1
+        continue
+    fi
+    ceiling=${STAGE_CEILING_S[$stage]}
+    [ $left -ge "$ceiling" ] || ceiling=$left
     out="$log_dir/$stage.log"
     export -f "stage_$stage" need_venv
     export PYTHON
-    timeout -k 30 "${STAGE_CEILING_S[$stage]}" bash -c "stage_$stage" 2>&1 | tee "$out"
+    timeout -k 30 "$ceiling" bash -c "stage_$stage" 2>&1 | tee "$out"
     status=${PIPESTATUS[0]}
     seconds[$stage]=$(( $(date +%s) - started ))
     case $status in
         0) result[$stage]=pass ;;
-        124|137) result[$stage]=FAIL; detail[$stage]="hung: stopped after ${STAGE_CEILING_S[$stage]} s"; failed=1 ;;
+        124|137) result[$stage]=FAIL; detail[$stage]="stopped after $ceiling s (hung, or the budget ran out)"; failed=1 ;;
         *) result[$stage]=FAIL; detail[$stage]="exit $status"; failed=1 ;;
     esac
     if [ "$stage" = pytest ]; then
