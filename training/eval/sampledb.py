@@ -46,11 +46,11 @@ FORMAT = 1
 """Bumped when the layout of a build changes (a reader refuses other formats)."""
 COMPANIES = (1, 2)
 GROUPS = (1, 2)
-FIRST_MONTH = dt.date(2024, 1, 1)
-MONTHS = 24
-"""``Mth`` values: the first days of 2024-01 .. 2025-12."""
-DATE_START = dt.date(2023, 10, 1)
-DATE_DAYS = 900
+FIRST_MONTH = dt.date(2024, 7, 1)
+MONTHS = 12
+"""``Mth`` values: the first days of 2024-07 .. 2025-06 (a fiscal year, so month filters hit)."""
+DATE_START = dt.date(2024, 6, 1)
+DATE_DAYS = 480
 DEFAULT_ROWS = 40
 DEFAULT_DATABASES = 3
 NULL = "\\N"

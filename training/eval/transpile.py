@@ -191,7 +191,7 @@ def _check_nolock(tree: exp.Expr, catalog: Catalog | None, result: Transpiled) -
     ctes = _cte_names(tree)
     for table in tree.find_all(exp.Table):
         name = table.name
-        if not name or name.lower() in ctes or name.startswith("#"):
+        if not name or name.lower() in ctes or _temporary(table):
             continue
         if catalog is not None and not catalog.lookup(name):
             continue
@@ -200,6 +200,12 @@ def _check_nolock(tree: exp.Expr, catalog: Catalog | None, result: Transpiled) -
         if not any(isinstance(v, exp.Var) and v.name.upper() == "NOLOCK"
                    for hint in hints for v in hint.expressions):
             result.without_nolock.append(name)
+
+
+def _temporary(table: exp.Table) -> bool:
+    identifier = table.this
+    return table.name.startswith("#") or (
+        isinstance(identifier, exp.Identifier) and bool(identifier.args.get("temporary")))
 
 
 # -- rewrites -------------------------------------------------------------------------------
@@ -297,26 +303,32 @@ def _type_of(columns: list[Column], name: str) -> str | None:
 
 def _rewrite(tree: exp.Expr, catalog: Catalog | None,
              variables: dict[str, exp.Expr]) -> exp.Expr:
+    if tree.find(exp.Into) is not None:
+        raise NotExecutable("SELECT ... INTO writes a table (only reading queries run here)")
     types = _Types(tree, catalog)
     for node in list(_walk(tree)):
         if isinstance(node, exp.Parameter):
             name = _var_name(node)
             if name not in variables:
-                raise NotExecutable(f"variable @{name} is not declared (a parameter the "
+                raise NotExecutable(f"variable @{node.name} is not declared (a parameter the "
                                     "query expects: give it a value with DECLARE)")
             node.replace(variables[name].copy())
         elif isinstance(node, exp.Table):
             node.set("hints", None)
             node.set("catalog", None)
-            if node.name.startswith("#"):
-                raise NotExecutable(f"temporary table {node.name} (only one SELECT runs here)")
+            if _temporary(node):
+                raise NotExecutable(f"temporary table #{node.name} (only one SELECT runs here)")
         elif isinstance(node, exp.DataType) and node.this is exp.DataType.Type.BIT:
             node.replace(exp.DataType.build("TINYINT"))
         elif isinstance(node, exp.Join) and isinstance(node.this, exp.Lateral) \
-                and not node.args.get("on"):
-            node.set("on", exp.true())
-        elif isinstance(node, exp.Into):
-            raise NotExecutable("SELECT ... INTO writes a table (only reading queries run here)")
+                and node.this.args.get("cross_apply") is not None and not node.args.get("on"):
+            # APPLY: a LATERAL join with ON TRUE (DuckDB rejects one without ON).
+            lateral = node.this
+            alias = lateral.args.get("alias")
+            node.replace(exp.Join(
+                this=exp.Lateral(this=lateral.this.copy(), alias=alias.copy() if alias else None),
+                side="LEFT" if lateral.args.get("cross_apply") is False else None,
+                on=exp.true()))
     for node in list(_walk(tree)):
         if isinstance(node, exp.Add) and (types.is_text(node.left) or types.is_text(node.right)):
             node.replace(exp.DPipe(this=node.left.copy(), expression=node.right.copy(),
