@@ -5,16 +5,17 @@ keys inferred from shared key columns), between preferred names (views). Each
 pair of objects joins on its widest relationship, the same one the analyzer's
 partial-join rule (VG006) checks against, so a tree edge is never "half a key".
 
-The tree is a Steiner-tree approximation (add the nearest remaining object by a
-bounded Dijkstra search from the tree built so far). The costs encode how a
+The tree is a Steiner-tree approximation: add the nearest remaining object,
+by the cheapest path of at most two intermediate objects from the tree built so
+far (:class:`_Search`), until all are in or the rest cannot be reached. The costs encode how a
 report writer joins Vista:
 
 - a direct join between two requested objects is cheapest; a declared foreign
   key slightly cheaper than an inferred one, and a wider key cheaper than a
   narrow one;
-- a header -> detail join (one key is the start of the other: APTH -> APTL ->
-  APTD) is cheaper than a join that merely shares columns (APTD -> APPH on the
-  payment columns), so paths follow Vista's hierarchies;
+- a detail -> header join (one key is the start of the other: APTD -> APTH,
+  APTL -> APTH) is cheaper than a join that merely shares columns (APTD -> APPH
+  on the payment columns), so paths follow Vista's hierarchies;
 - an intermediate with a non-standard name (``APExport``, ``udJobs``) costs a
   little more than a classic four-letter Vista table;
 - passing through an object nobody asked for costs extra, more when it belongs
@@ -30,7 +31,6 @@ Objects the search cannot reach within :data:`MAX_PATH_COST` are reported in
 
 from __future__ import annotations
 
-import heapq
 import re
 import weakref
 from collections.abc import Sequence
@@ -41,8 +41,6 @@ from vgpt2.catalog.model import ObjectType, Relationship, RelationshipKind
 
 MAX_PATH_COST = 5.0
 """Two intermediate objects of a requested module at most; hubs and foreign modules never."""
-MAX_EXPANSIONS = 200
-"""Nodes one search may expand: bounds the time on a 3,000-object catalog."""
 
 _EDGE = 1.0
 _FOREIGN_KEY_DISCOUNT = 0.1
@@ -126,19 +124,19 @@ def neighbours(catalog: Catalog, name: str) -> dict[str, Relationship]:
     return best
 
 
-_costs: weakref.WeakKeyDictionary[Catalog, dict[tuple[str, str], float]] = (
+_costs: weakref.WeakKeyDictionary[Catalog, dict[tuple[str, str, bool], float]] = (
     weakref.WeakKeyDictionary())
 _keys: weakref.WeakKeyDictionary[Catalog, dict[str, tuple[str, ...]]] = (
     weakref.WeakKeyDictionary())
 
 
-def _edge_cost(catalog: Catalog, relationship: Relationship) -> float:
+def _edge_cost(catalog: Catalog, relationship: Relationship, to_terminal: bool) -> float:
     """Memoised per catalog: a search evaluates the same few thousand edges again and again."""
     per_catalog = _costs.setdefault(catalog, {})
-    pair = (relationship.from_object, relationship.to_object)
+    pair = (relationship.from_object, relationship.to_object, to_terminal)
     cost = per_catalog.get(pair)
     if cost is None:
-        cost = per_catalog[pair] = _compute_edge_cost(catalog, relationship)
+        cost = per_catalog[pair] = _compute_edge_cost(catalog, relationship, to_terminal)
     return cost
 
 
@@ -150,29 +148,47 @@ def _key(catalog: Catalog, name: str) -> tuple[str, ...]:
     return key
 
 
-def _compute_edge_cost(catalog: Catalog, relationship: Relationship) -> float:
+def _compute_edge_cost(catalog: Catalog, relationship: Relationship, to_terminal: bool) -> float:
     cost = _EDGE - _WIDTH_DISCOUNT * min(len(relationship.column_pairs), 6)
     if relationship.kind is RelationshipKind.FOREIGN_KEY:
         cost -= _FOREIGN_KEY_DISCOUNT
     left, right = catalog.header(relationship.from_object), catalog.header(relationship.to_object)
     if left and right and left.module and right.module and left.module != right.module:
         cost += _CROSS_MODULE
-    elif _is_hierarchy(catalog, relationship):
+    elif _is_hierarchy(catalog, relationship, to_terminal):
         cost -= _HIERARCHY_DISCOUNT
     return cost
 
 
-def _is_hierarchy(catalog: Catalog, relationship: Relationship) -> bool:
-    """Header and detail: the joined columns are the start of one side's key and the whole
-    key of the other (``APTH`` (APCo, Mth, APTrans) -> ``APTL`` (APCo, Mth, APTrans, APLine))."""
-    left = tuple(a for a, _ in relationship.column_pairs)
-    right = tuple(b for _, b in relationship.column_pairs)
-    left_key = _key(catalog, relationship.from_object)
-    right_key = _key(catalog, relationship.to_object)
-    if not left_key or not right_key:
+def _is_hierarchy(catalog: Catalog, relationship: Relationship, to_terminal: bool) -> bool:
+    """Detail and header: the joined columns are the start of the detail's key and the whole
+    key of the header (``APTL`` (APCo, Mth, APTrans, APLine) -> ``APTH`` (APCo, Mth, APTrans)).
+
+    Seen from the detail (the object being expanded), this needs only its own key: an
+    inferred or declared join holds the whole key of the object it points at. Seen from
+    the header, it needs the detail's key, which means loading the detail; that is done
+    only for requested objects and for classic tables of the header's own prefix (APTH ->
+    APTL, APTD), so that expanding a header with hundreds of related objects does not read
+    them all.
+    """
+    ours = tuple(a for a, _ in relationship.column_pairs)
+    theirs = tuple(b for _, b in relationship.column_pairs)
+    own_key = _key(catalog, relationship.from_object)
+    if not own_key:
         return False
-    return ((left == left_key and right_key[:len(right)] == right)
-            or (right == right_key and left_key[:len(left)] == left))
+    if len(ours) < len(own_key) and own_key[:len(ours)] == ours:
+        return True
+    if ours == own_key and (to_terminal or _same_family(relationship)):
+        their_key = _key(catalog, relationship.to_object)
+        return len(their_key) > len(theirs) and their_key[:len(theirs)] == theirs
+    return False
+
+
+def _same_family(relationship: Relationship) -> bool:
+    """Both classic four-letter Vista names with the same module prefix (APTH, APTL)."""
+    left, right = relationship.from_object, relationship.to_object
+    return (_STANDARD_NAME.fullmatch(left) is not None
+            and _STANDARD_NAME.fullmatch(right) is not None and left[:2] == right[:2])
 
 
 def join_tree(catalog: Catalog, objects: Sequence[str]) -> JoinTree:
@@ -190,19 +206,22 @@ def join_tree(catalog: Catalog, objects: Sequence[str]) -> JoinTree:
             terminals.append(preferred)
     if not terminals:
         return JoinTree(root=None)
-    modules = {h.module for t in terminals if (h := catalog.header(t)) and h.module}
-    wanted = set(terminals[1:])
+    search = _Search(catalog, set(terminals),
+                     {h.module for t in terminals if (h := catalog.header(t)) and h.module})
+    wanted = terminals[1:]
     in_tree = [terminals[0]]
     edges: list[JoinEdge] = []
     while wanted:
-        path = _nearest(catalog, in_tree, wanted, set(terminals), modules)
-        if path is None:
+        found = [best for target in wanted
+                 if (best := search.best_path(in_tree, target)) is not None]
+        if not found:
             break
+        _, path = min(found, key=lambda item: item[0])
         for edge in path:
             if edge.child not in in_tree:
                 in_tree.append(edge.child)
                 edges.append(edge)
-        wanted -= set(in_tree)
+        wanted = [t for t in wanted if t not in in_tree]
     requested = set(terminals)
     return JoinTree(
         root=terminals[0], nodes=tuple(in_tree), edges=tuple(edges),
@@ -210,49 +229,91 @@ def join_tree(catalog: Catalog, objects: Sequence[str]) -> JoinTree:
         intermediates=tuple(n for n in in_tree if n not in requested))
 
 
-def _nearest(catalog: Catalog, tree: list[str], wanted: set[str], terminals: set[str],
-             modules: set[str]) -> list[JoinEdge] | None:
-    """Multi-source Dijkstra from every tree node to the closest wanted object."""
-    distance: dict[str, float] = dict.fromkeys(tree, 0.0)
-    came_from: dict[str, JoinEdge] = {}
-    queue: list[tuple[float, int, str]] = [(0.0, i, n) for i, n in enumerate(tree)]
-    heapq.heapify(queue)
-    counter = len(queue)
-    done: set[str] = set()
-    expansions = 0
-    while queue and expansions < MAX_EXPANSIONS:
-        cost, _, node = heapq.heappop(queue)
-        if node in done:
-            continue
-        if cost > MAX_PATH_COST:
-            return None
-        done.add(node)
-        if node in wanted:
-            path: list[JoinEdge] = []
-            while node in came_from:
-                edge = came_from[node]
-                path.append(edge)
-                node = edge.parent
-            return list(reversed(path))
-        expansions += 1
-        for target, relationship in neighbours(catalog, node).items():
-            if target in done:
+_MIN_EDGE = _EDGE - 6 * _WIDTH_DISCOUNT - _FOREIGN_KEY_DISCOUNT - _HIERARCHY_DISCOUNT
+_TWO_HOP_FLOOR = 2 * _INTERMEDIATE + 3 * _MIN_EDGE
+"""No path through two intermediates costs less than this."""
+
+
+class _Search:
+    """Paths of up to two intermediate objects (what :data:`MAX_PATH_COST` admits),
+    enumerated from both ends: the tree's neighbours and the target's neighbours.
+
+    Meeting in the middle reads the neighbours of the tree's objects, of the target, and
+    (only when no shorter path is cheap enough) of the target's plausible neighbours:
+    a bounded number of catalog reads, where a one-sided search from a header with
+    hundreds of related objects would read them all.
+    """
+
+    def __init__(self, catalog: Catalog, terminals: set[str], modules: set[str]) -> None:
+        self.catalog = catalog
+        self.terminals = terminals
+        self.modules = modules
+
+    def step(self, relationship: Relationship) -> float:
+        """The cost of walking ``relationship`` into its ``to_object``."""
+        target = relationship.to_object
+        terminal = target in self.terminals
+        cost = _edge_cost(self.catalog, relationship, terminal)
+        if not terminal:
+            cost += _INTERMEDIATE
+            header = self.catalog.header(target)
+            if header is not None and header.module not in self.modules:
+                cost += _FOREIGN_MODULE
+            if not _STANDARD_NAME.fullmatch(target):
+                cost += _NONSTANDARD
+            if len(relationship.column_pairs) <= 1:
+                cost += _HUB  # into a hub (a company table) or out of one: rows multiply
+        return cost
+
+    def best_path(self, tree: list[str], target: str) -> tuple[float, list[JoinEdge]] | None:
+        catalog = self.catalog
+        members = set(tree)
+        best: tuple[float, list[JoinEdge]] | None = None
+
+        def consider(edges: list[JoinEdge]) -> None:
+            nonlocal best
+            cost = round(sum(e.cost for e in edges), 6)
+            if cost <= MAX_PATH_COST and (best is None or cost < best[0]):
+                best = (cost, edges)
+
+        # The tree's neighbours, costed only when a path through them is considered:
+        # costing every neighbour of a header would read hundreds of objects.
+        reachable: dict[str, list[Relationship]] = {}
+        for node in tree:
+            for other, relationship in neighbours(catalog, node).items():
+                if other not in members:
+                    reachable.setdefault(other, []).append(relationship)
+        costed: dict[str, JoinEdge] = {}
+
+        def first(other: str) -> JoinEdge:
+            edge = costed.get(other)
+            if edge is None:
+                edge = min((JoinEdge(r.from_object, other, r, round(self.step(r), 3))
+                            for r in reachable[other]), key=lambda e: e.cost)
+                costed[other] = edge
+            return edge
+
+        if target in reachable:
+            consider([first(target)])
+        around = neighbours(catalog, target)
+        for middle, relationship in around.items():
+            if middle in reachable and middle != target:
+                inward = relationship.reversed()
+                consider([first(middle), JoinEdge(middle, target, inward,
+                                                  round(self.step(inward), 3))])
+        if best is not None and best[0] <= _TWO_HOP_FLOOR:
+            return best
+        for middle, relationship in around.items():
+            if middle in members or len(relationship.column_pairs) <= 1:
                 continue
-            step = _edge_cost(catalog, relationship)
-            if target not in terminals:
-                step += _INTERMEDIATE
-                header = catalog.header(target)
-                if header is not None and header.module not in modules:
-                    step += _FOREIGN_MODULE
-                if not _STANDARD_NAME.fullmatch(target):
-                    step += _NONSTANDARD
-                if len(relationship.column_pairs) <= 1:
-                    step += _HUB  # into a hub (a company table) or out of one: rows multiply
-            total = cost + step
-            if total > MAX_PATH_COST or total >= distance.get(target, float("inf")):
-                continue
-            distance[target] = total
-            came_from[target] = JoinEdge(node, target, relationship, round(step, 3))
-            counter += 1
-            heapq.heappush(queue, (total, counter, target))
-    return None
+            header = catalog.header(middle)
+            if header is None or header.module not in self.modules:
+                continue  # a foreign intermediate plus another one is past the cost bound
+            inward = relationship.reversed()
+            last = JoinEdge(middle, target, inward, round(self.step(inward), 3))
+            for before, back in neighbours(catalog, middle).items():
+                if before in reachable and before != target:
+                    hop = back.reversed()
+                    consider([first(before), JoinEdge(before, middle, hop,
+                                                      round(self.step(hop), 3)), last])
+        return best
