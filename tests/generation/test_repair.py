@@ -68,3 +68,21 @@ def test_missing_named_objects(sample_catalog: Catalog) -> None:
 def test_objects_read_in_order(sample_catalog: Catalog) -> None:
     sql = "SELECT 1 FROM APTL l JOIN bAPTH h ON 1 = 1 JOIN apvm v ON 1 = 1"
     assert objects_read(sample_catalog, sql) == ["APTL", "bAPTH", "APVM"]
+
+
+def test_independent_name_check_agrees_with_the_catalog(sample_catalog: Catalog) -> None:
+    import sqlglot
+    from vgpt2.server.generation.repair import _names_outside_the_catalog
+
+    def problems(sql: str) -> list[str]:
+        return [p.code for p in _names_outside_the_catalog(
+            sample_catalog, sqlglot.parse_one(sql, read="tsql"))]
+
+    assert problems("SELECT h.APRef, l.GrossAmt FROM APTH h JOIN APTL l ON l.APCo = h.APCo") == []
+    assert problems("WITH x AS (SELECT Job FROM JCJM) SELECT x.Job FROM x JOIN #t t ON 1 = 1 "
+                    "JOIN @v v ON 1 = 1") == []
+    assert problems("SELECT c.Name FROM Customers c") == ["VG001"]
+    assert problems("SELECT h.Nope FROM APTH h") == ["VG002"]
+    # The same alias for two objects in two scopes: no verdict rather than a wrong one.
+    assert problems("SELECT a.APRef FROM APTH a WHERE EXISTS (SELECT 1 FROM APTL a "
+                    "WHERE a.GrossAmt > 0)") == []
