@@ -126,7 +126,8 @@ async def generate(request: GenerationRequest, catalog: Catalog,
         names = ", ".join(prepared.missing)
         suggestions = list(dict.fromkeys(
             s for name in prepared.missing for s in closest_objects(catalog, name)))
-        return _refuse(result, f"Vista has no object named {names}", suggestions)
+        return _refuse(result, f"Vista has no table or view named {names}", suggestions,
+                       catalog)
     if backend is None:
         return _skeleton(request, catalog, prepared, result)
     if not prepared.prompt.fits:
@@ -192,7 +193,7 @@ async def _ask(request: GenerationRequest, catalog: Catalog, backend: ModelBacke
                 clock.lap("repair")
             reason = (f"the model could not answer: {declined.group(1).strip()}" if declined
                       else _failure(extraction, problems, rounds))
-            return _refuse(result, reason, _suggestions(catalog, problems, prepared))
+            return _refuse(result, reason, _suggestions(catalog, problems, prepared), catalog)
         if rounds == 0:
             clock.restart()  # time from here on is the repair stage's
         sent = tuple(p.text() for p in problems) or (extraction.describe(),)
@@ -272,15 +273,28 @@ def _deliver(result: GenerationResult, outcome: CheckOutcome, message: str) -> G
     return result
 
 
-def _refuse(result: GenerationResult, reason: str, suggestions: list[str]) -> GenerationResult:
+def _refuse(result: GenerationResult, reason: str, suggestions: list[str],
+            catalog: Catalog | None = None) -> GenerationResult:
     result.sql = None
     result.refused = True
     result.suggestions = list(dict.fromkeys(suggestions))
     result.message = f"No SQL: {reason}."
     if result.suggestions:
-        result.message += " Closest real objects: " + ", ".join(result.suggestions) + "."
+        named = [_with_description(catalog, s) for s in result.suggestions]
+        result.message += " Closest real objects: " + ", ".join(named) + "."
     if not result.prompt_version:
         from vgpt2.server.generation.prompt import load_template
 
         result.prompt_version = load_template().version
     return result
+
+
+def _with_description(catalog: Catalog | None, name: str) -> str:
+    """``ARCM (AR customer master)``: the description up to its first colon, kept short."""
+    header = catalog.header(name) if catalog is not None else None
+    if header is None or not header.description:
+        return name
+    short = re.split(r"[:;(]|, keyed|\. ", header.description)[0].strip()
+    if len(short) > 50:
+        short = short[:47].rstrip() + "..."
+    return f"{name} ({short})"
