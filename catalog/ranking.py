@@ -166,9 +166,10 @@ def join_score(rank: JoinRank, *, same_module: bool, tier: Tier, described: bool
         score = 0.8
     if not chain and role is not JoinRole.OTHER:
         score += 0.12 * (min(rank.width, 6) - 1)
+    score += 0.3 * math.log1p(popularity)
     if rank.width <= 1:
-        score *= 0.4
-    score += 0.3 * math.log1p(popularity) + 0.45 * math.log1p(rank.prior)
+        score *= 0.4  # popular companies (HQCO) are no better partners for it
+    score += 0.45 * math.log1p(rank.prior)
     score += 0.8 if same_module else 0.0
     if tier is Tier.SECONDARY and source_tier is Tier.SECONDARY:
         tier = Tier.CORE  # typed for: a batch line's partner is its batch header
