@@ -137,3 +137,15 @@ def test_real_catalog_builds(real_catalog: Catalog, tmp_path: Path) -> None:
             con.execute("SELECT count(*) FROM bAPTH").fetchone()
     finally:
         con.close()
+
+
+def test_parallel_workers_build_the_same_databases(sample_catalog: Catalog,
+                                                   tmp_path: Path) -> None:
+    names = ["APTH", "APTL", "JCCP", "brvJCIDProjRev"]
+    alone = build(sample_catalog, tmp_path / "alone", databases=2, seed=5, rows=8, workers=1)
+    ticks: list[int] = []
+    shared = build(sample_catalog, tmp_path / "shared", databases=2, seed=5, rows=8, workers=2,
+                   progress=lambda what, done, total: ticks.append(done))
+    for one, other in zip(alone.databases, shared.databases, strict=True):
+        assert table_rows(one, names) == table_rows(other, names)
+    assert ticks and ticks[-1] == 2 * (alone.tables + alone.views + alone.view_tables)

@@ -21,6 +21,7 @@ temporary sibling folder that replaces the output only when all are complete.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import hashlib
@@ -153,6 +154,15 @@ class _TablePlan:
     key: tuple[str, ...]
     parents: list[_Parent] = field(default_factory=list)
     codes: dict[str, list[str]] = field(default_factory=dict)
+    types: dict[str, str] = field(default_factory=dict)
+    """Column -> DuckDB type."""
+    nullable: frozenset[str] = frozenset()
+    by_name: dict[str, Column] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.types = {c.name: duckdb_type(c) for c in self.columns}
+        self.nullable = frozenset(c.name for c in self.columns if c.nullable)
+        self.by_name = {c.name: c for c in self.columns}
 
 
 @dataclass(slots=True)
@@ -232,9 +242,7 @@ def _parents(catalog: Catalog, table: _TablePlan, tables: dict[str, _TablePlan],
         pairs = tuple(p for p in rel.column_pairs if p[0] in own)
         if {b for _, b in pairs} != set(parent.key) or len(pairs) != len(parent.key):
             continue  # not the parent's whole key: a sibling or a child, not a parent
-        child_types = {c.name: duckdb_type(c) for c in table.columns}
-        parent_types = {c.name: duckdb_type(c) for c in parent.columns}
-        if any(_kind(child_types.get(a, "")) != _kind(parent_types.get(b, ""))
+        if any(_kind(table.types.get(a, "")) != _kind(parent.types.get(b, ""))
                for a, b in pairs):
             continue  # the same column name with another type: values cannot be copied
         if set(parent.key) == key and {a for a, _ in pairs} == key and parent.obj.name > \
@@ -516,7 +524,7 @@ class _Filler:
         return produced
 
     def _from_parents(self, table: _TablePlan, row: dict[str, Any]) -> None:
-        nullable = {c.name for c in table.columns if c.nullable}
+        nullable = table.nullable
         for parent in table.parents:
             rows = self.data.get(parent.table)
             if not rows:
@@ -550,7 +558,7 @@ class _Filler:
 
     def _own_key(self, table: _TablePlan, row: dict[str, Any],
                  counters: dict[tuple[str, tuple[Any, ...]], int]) -> None:
-        columns = {c.name: c for c in table.columns}
+        columns = table.by_name
         own = [columns[c] for c in table.key if c in columns and c not in row]
         drawn = [c for c in own if not _sequential(c)]
         counted = [c for c in own if _sequential(c)]
@@ -620,6 +628,7 @@ def _build_one(plan_: _Plan, path: Path, seed: int, rows: int,
     inserted = 0
     view_tables = 0
     try:
+        con.execute("SET enable_progress_bar = false")  # our own bar reports progress
         con.execute("SET default_collation = 'nocase'")
         con.execute("CREATE SCHEMA dbo")
         con.execute("SET search_path = 'dbo,main'")
@@ -687,9 +696,57 @@ def _view_body(definition: str) -> str | None:
     return transpile_view_definition(definition)
 
 
+_QUEUE: Any = None
+"""In a worker process: where table ticks go back to the parent's progress bar."""
+PARALLEL_FROM = 2000
+"""Table builds (objects x databases) from which databases are built in parallel processes."""
+
+
+def _worker_init(queue: Any) -> None:
+    global _QUEUE
+    _QUEUE = queue
+
+
+def _worker_build(plan_: _Plan, path: str, seed: int, rows: int) -> tuple[int, int]:
+    def tick() -> None:
+        _QUEUE.put(1)
+
+    return _build_one(plan_, Path(path), seed, rows, tick, _view_body)
+
+
+def _build_all(plan_: _Plan, jobs: list[tuple[Path, int]], rows: int, workers: int,
+               tick: Callable[[], None]) -> list[tuple[int, int]]:
+    """Every database, one process per database when there is enough work to share out."""
+    if workers <= 1:
+        return [_build_one(plan_, path, seed, rows, tick, _view_body) for path, seed in jobs]
+    import multiprocessing
+    import queue as queues
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+    context = multiprocessing.get_context("spawn")  # no fork of a threaded parent
+    ticks = context.Queue()
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init,
+                             initargs=(ticks,)) as pool:
+        futures = [pool.submit(_worker_build, plan_, str(path), seed, rows)
+                   for path, seed in jobs]
+        pending = set(futures)
+        while pending:
+            _, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
+            with contextlib.suppress(queues.Empty):
+                while True:
+                    ticks.get_nowait()
+                    tick()
+        return [f.result() for f in futures]
+
+
 def build(catalog: Catalog, out: Path, *, databases: int = DEFAULT_DATABASES, seed: int = 0,
-          rows: int = DEFAULT_ROWS, progress: ProgressHook | None = None) -> BuildSummary:
-    """Build ``databases`` sample databases into ``out`` (replacing an earlier build there)."""
+          rows: int = DEFAULT_ROWS, progress: ProgressHook | None = None,
+          workers: int | None = None) -> BuildSummary:
+    """Build ``databases`` sample databases into ``out`` (replacing an earlier build there).
+
+    ``workers``: processes building databases side by side (None: one per database and
+    core when the catalog is large, else none).
+    """
     if databases < 1:
         raise SampleDBError("--databases must be at least 1")
     if rows < 1:
@@ -709,16 +766,13 @@ def build(catalog: Catalog, out: Path, *, databases: int = DEFAULT_DATABASES, se
 
     out.parent.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    if workers is None:
+        workers = min(databases, os.cpu_count() or 1) if steps >= PARALLEL_FROM else 1
     try:
-        names = []
-        inserted = view_tables = 0
-        for index in range(databases):
-            name = f"sample-{index + 1}.duckdb"
-            count, filled = _build_one(plan_, scratch / name, database_seed(seed, index), rows,
-                                       tick, _view_body)
-            if index == 0:
-                inserted, view_tables = count, filled
-            names.append(name)
+        names = [f"sample-{index + 1}.duckdb" for index in range(databases)]
+        results = _build_all(plan_, [(scratch / name, database_seed(seed, index))
+                                     for index, name in enumerate(names)], rows, workers, tick)
+        inserted, view_tables = results[0]
         manifest = {"format": FORMAT, "databases": names, "seed": seed, "rows": rows,
                     "catalog": str(catalog.path) if catalog.path else "(in memory)",
                     "tables": len(plan_.tables), "views": len(plan_.views) + len(plan_.defined),
