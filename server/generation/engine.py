@@ -80,14 +80,17 @@ class _Clock:
 
 
 @dataclass(slots=True)
-class _Prepared:
+class Prepared:
+    """What :func:`prepare` builds before any model is asked; the training dataset and
+    ``vgpt2 doctor`` read it too, so the prompt they see is the engine's own."""
+
     linked: LinkResult
     tree: JoinTree
     prompt: Prompt
     missing: list[str]
 
 
-def prepare(request: GenerationRequest, catalog: Catalog, result: GenerationResult) -> _Prepared:
+def prepare(request: GenerationRequest, catalog: Catalog, result: GenerationResult) -> Prepared:
     """Link, join tree and prompt: everything before the model (and all of the catalog backend)."""
     clock = _Clock(result.timings_ms)
     question = request.question.strip()
@@ -108,7 +111,7 @@ def prepare(request: GenerationRequest, catalog: Catalog, result: GenerationResu
     result.token_counter = "tokenizer" if request.count_tokens else "estimate"
     result.left_out = list(prompt.left_out)
     clock.lap("prompt")
-    return _Prepared(linked, tree, prompt, missing)
+    return Prepared(linked, tree, prompt, missing)
 
 
 async def generate(request: GenerationRequest, catalog: Catalog,
@@ -137,7 +140,7 @@ async def generate(request: GenerationRequest, catalog: Catalog,
     return await _ask(request, catalog, backend, prepared, result)
 
 
-def _skeleton(request: GenerationRequest, catalog: Catalog, prepared: _Prepared,
+def _skeleton(request: GenerationRequest, catalog: Catalog, prepared: Prepared,
               result: GenerationResult) -> GenerationResult:
     sql = render_skeleton(catalog, prepared.tree, request.question)
     if sql is None:
@@ -162,7 +165,7 @@ def _skeleton(request: GenerationRequest, catalog: Catalog, prepared: _Prepared,
 
 
 async def _ask(request: GenerationRequest, catalog: Catalog, backend: ModelBackend,
-               prepared: _Prepared, result: GenerationResult) -> GenerationResult:
+               prepared: Prepared, result: GenerationResult) -> GenerationResult:
     messages: list[ChatMessage] = list(prepared.prompt.messages)
     clock = _Clock(result.timings_ms)
     reply = await backend.chat(messages, request.options)
@@ -203,7 +206,7 @@ async def _ask(request: GenerationRequest, catalog: Catalog, backend: ModelBacke
         reply = await backend.chat(messages, request.options)
 
 
-def _repair_messages(request: GenerationRequest, catalog: Catalog, prepared: _Prepared,
+def _repair_messages(request: GenerationRequest, catalog: Catalog, prepared: Prepared,
                      reply: str, problems: list[Problem], sql: str | None,
                      extraction: Extraction) -> list[ChatMessage]:
     """The original prompt, the model's last reply and what is wrong with it, within num_ctx.
@@ -240,12 +243,12 @@ def _failure(extraction: Extraction, problems: list[Problem], rounds: int) -> st
     return f"the model's SQL still fails the checks{after}: {first.code} {first.message}{more}"
 
 
-def _suggestions(catalog: Catalog, problems: list[Problem], prepared: _Prepared) -> list[str]:
+def _suggestions(catalog: Catalog, problems: list[Problem], prepared: Prepared) -> list[str]:
     named = [r for p in problems if p.code == "VG001" for r in p.related if r in catalog]
     return list(dict.fromkeys([*named, *prepared.linked.primary]))[:4]
 
 
-def _suggested_schema(catalog: Catalog, problems: list[Problem], prepared: _Prepared,
+def _suggested_schema(catalog: Catalog, problems: list[Problem], prepared: Prepared,
                       request: GenerationRequest) -> str:
     """Short blocks for did-you-mean objects the prompt did not already show (two at most)."""
     shown = set(prepared.prompt.context.objects)
