@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from vgpt2.catalog.build import build_catalog
 from vgpt2.catalog.catalog import Catalog
-from vgpt2.catalog.ranking import JoinRole, Tier
+from vgpt2.catalog.ranking import JoinRole, Tier, join_role
 from vgpt2.server.analysis.completion import complete
 
 GOLD = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "join_partners.toml"
@@ -72,6 +72,25 @@ def test_reporting_views_come_after_every_module_partner(sample_catalog: Catalog
     assert reports, "the sample has reporting views over JCJM"
     assert min(reports) > max(others)
     assert sample_catalog.object_rank("vrvJCJobMaster").tier is Tier.SECONDARY  # type: ignore[union-attr]
+
+
+def same(*columns: str) -> tuple[tuple[str, str], ...]:
+    return tuple((c, c) for c in columns)
+
+
+def test_roles_compare_whole_keys() -> None:
+    aptl, apth = ("APCo", "Mth", "APTrans", "APLine"), ("APCo", "Mth", "APTrans")
+    assert join_role(aptl, apth, same(*apth)) == (JoinRole.HEADER, True, 1)
+    assert join_role(apth, aptl, same(*apth)) == (JoinRole.DETAIL, True, 1)
+    prth = ("PRCo", "PRGroup", "PREndDate", "Employee", "PaySeq", "PostSeq")
+    assert join_role(prth, ("PRCo", "Employee"), same("PRCo", "Employee")) == (
+        JoinRole.HEADER, False, 4)  # the employee master, carried out of key order
+    assert join_role(apth, ("VendorGroup", "Vendor"), same("VendorGroup", "Vendor"))[0] is (
+        JoinRole.LOOKUP)
+    # PMDD's key "contains" PMMF's (PMCo, Project, Seq) only through the generic Seq.
+    pmdd = ("PMCo", "Project", "LogDate", "DailyLog", "LogType", "Seq")
+    assert join_role(pmdd, ("PMCo", "Project", "Seq"), same("PMCo", "Project", "Seq"),
+                     frozenset({"Seq"}))[0] is JoinRole.OTHER
 
 
 # -- principles on a DDL folder built here -----------------------------------------------------
