@@ -54,6 +54,9 @@ _CANNOT = re.compile(r"--\s*cannot answer:\s*(.+)", re.IGNORECASE)
 
 @dataclass(frozen=True, slots=True)
 class GenerationRequest:
+    """One question, with what the caller knows around it: the open SQL, the model's
+    options and tokenizer, the user's examples, how many repair rounds to allow."""
+
     question: str
     surrounding_sql: str = ""
     """The SQL open around the cursor: its objects join the linked ones."""

@@ -9,7 +9,6 @@ from vgpt2.server.generation.backends.base import (
     BackendError,
     ChatMessage,
     GenerationOptions,
-    ModelBackend,
     ModelInfo,
     ModelReply,
 )
@@ -57,7 +56,3 @@ class ScriptedBackend:
 
     async def aclose(self) -> None:
         self.closed = True
-
-
-def _check_protocol(backend: ScriptedBackend) -> ModelBackend:
-    return backend  # mypy proves the fake implements the Protocol

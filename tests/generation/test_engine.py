@@ -36,6 +36,12 @@ def assert_clean(result: GenerationResult, catalog: Catalog) -> str:
     return result.sql
 
 
+def test_the_fake_implements_the_backend_protocol() -> None:
+    from vgpt2.server.generation.backends.base import ModelBackend
+
+    assert isinstance(ScriptedBackend(["x"]), ModelBackend)
+
+
 def test_valid_sql_is_delivered_as_is(sample_catalog: Catalog) -> None:
     backend = ScriptedBackend([f"```sql\n{VALID}\n```"])
     result = ask(sample_catalog, backend)
