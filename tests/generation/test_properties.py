@@ -47,3 +47,26 @@ def test_delivered_sql_never_has_syntax_or_unknown_name_errors(
     assert not codes & {"VG000", "VG001", "VG002"}, (result.sql, codes)
     assert all(f.severity != "error" for f in result.findings)
     assert all(o in sample_catalog for o in result.objects)
+
+
+QUESTION_WORDS = ["vendors", "invoices", "unpaid", "AP", "AR", "jobs", "phases", "cost", "types",
+                  "contracts", "items", "employees", "timecards", "equipment", "revenue", "GL",
+                  "accounts", "balances", "purchase", "orders", "subcontracts", "customers",
+                  "work", "orders", "materials", "tax", "codes", "by", "month", "for", "a",
+                  "the", "table", "APTH", "JCJM", "bAPTL", "Customers", "[Clients]", "`JCCD`",
+                  "payroll", "billing", "inventory", "locations", "projects", "change"]
+
+
+@settings(max_examples=80, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(words=st.lists(st.sampled_from(QUESTION_WORDS), min_size=0, max_size=8),
+       noise=st.text(max_size=30))
+def test_catalog_backend_answers_any_question_with_clean_sql_or_a_refusal(
+        sample_catalog: Catalog, words: list[str], noise: str) -> None:
+    question = " ".join(words) + " " + noise
+    result = asyncio.run(generate(GenerationRequest(question), sample_catalog, None))
+    if result.sql is None:
+        assert result.refused and result.message.startswith("No SQL")
+        return
+    assert analyze(result.sql, sample_catalog) == [], (question, result.sql)
+    assert all(sample_catalog.view_for(o) is None for o in result.objects)
