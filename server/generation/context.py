@@ -31,6 +31,10 @@ TokenCounter = Callable[[str], int]
 SHORT_COLUMNS = 10
 """Non-key columns in an object's short block."""
 MAX_DESCRIPTION = 120
+"""Characters of a column's description (or a left-out convention's, in the record)."""
+MAX_OBJECT_DESCRIPTION = 400
+"""An object's description often says how it joins ("Join to APTH on APCo, Mth, APTrans"):
+it gets more room than a column's."""
 CORE_CONVENTIONS = 6
 """The first conventions of the pack (views, NOLOCK, case, companies, groups, whole keys)
 go in before any object; the rest only after the join tree's objects."""
@@ -128,9 +132,9 @@ def short_sources(text: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _clip(text: str) -> str:
+def _clip(text: str, limit: int = MAX_DESCRIPTION) -> str:
     text = " ".join(text.split())
-    return text if len(text) <= MAX_DESCRIPTION else text[: MAX_DESCRIPTION - 3] + "..."
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def object_block(catalog: Catalog, name: str, question: str) -> ObjectBlock | None:
@@ -143,7 +147,7 @@ def object_block(catalog: Catalog, name: str, question: str) -> ObjectBlock | No
     module = f"{obj.module} {modules.get(obj.module, '')}".strip() if obj.module else ""
     title = f"## {name} ({kind}" + (f", {module}" if module else "") + ")"
     if obj.description:
-        title += f": {_clip(obj.description)}"
+        title += f": {_clip(obj.description, MAX_OBJECT_DESCRIPTION)}"
     key = catalog.key_columns(name)
     lines = [title]
     if key:
