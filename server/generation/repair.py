@@ -138,6 +138,10 @@ def _gates(catalog: Catalog, sql: str) -> list[Problem]:
                                                  "WHERE; use HAVING"))
                 break
         problems.extend(_names_outside_the_catalog(catalog, tree))
+        for call in tree.find_all(exp.Anonymous):
+            if str(call.this).upper() in _REMOTE_ROWSETS:
+                problems.append(Problem("VG001", f"{str(call.this).upper()} reaches outside "
+                                                 "this database; read the Vista views"))
     refs = source_refs(tokenize(sql))
     created = {r.name.lower() for r in refs if r.target and r.kind in ("temp", "variable")}
     created |= {m.group(1).lower() for m in _TABLE_VARIABLE.finditer(sql)}
@@ -189,6 +193,8 @@ def _names_outside_the_catalog(catalog: Catalog, tree: exp.Expr) -> list[Problem
     return problems
 
 
+_REMOTE_ROWSETS = frozenset({"OPENROWSET", "OPENQUERY", "OPENDATASOURCE", "OPENXML"})
+"""Rowset functions that read other servers or files: never part of a delivered query."""
 _TABLE_VARIABLE = re.compile(r"\bDECLARE\s+(@\w+)\s+(?:AS\s+)?TABLE\b", re.IGNORECASE)
 
 
