@@ -138,6 +138,13 @@ def _gates(catalog: Catalog, sql: str) -> list[Problem]:
                                                  "WHERE; use HAVING"))
                 break
         problems.extend(_names_outside_the_catalog(catalog, tree))
+        for into in tree.find_all(exp.Into):
+            target = into.this
+            identifier = target.this if isinstance(target, exp.Table) else None
+            if not (isinstance(identifier, exp.Identifier) and (
+                    identifier.args.get("temporary") or identifier.args.get("global_"))):
+                problems.append(Problem("VG001", "SELECT ... INTO a permanent table writes to "
+                                                 "the database; return the rows (or use #temp)"))
         for call in tree.find_all(exp.Anonymous):
             if str(call.this).upper() in _REMOTE_ROWSETS:
                 problems.append(Problem("VG001", f"{str(call.this).upper()} reaches outside "
