@@ -42,7 +42,8 @@ def test_gates_beyond_the_analyzer(sample_catalog: Catalog) -> None:
                 "DECLARE @x int = 1",
                 "SELECT a.x FROM OPENROWSET('SQLNCLI', 'Server=elsewhere;', 'SELECT 1') AS a",
                 "SELECT * FROM OPENQUERY(srv, 'SELECT 1')",
-                "SELECT j.Job INTO dbo.JobCopy FROM JCJM j WITH (NOLOCK)"):
+                "SELECT j.Job INTO dbo.JobCopy FROM JCJM j WITH (NOLOCK)",
+                "WITH x AS (SELECT j.Job FROM JCJM j WITH (NOLOCK)) DELETE FROM JCJM"):
         assert not check_candidate(sample_catalog, sql).deliverable, sql
     created = "SELECT j.Job INTO #t FROM JCJM j WITH (NOLOCK);\nSELECT Job FROM #t;"
     assert check_candidate(sample_catalog, created).deliverable
