@@ -245,6 +245,9 @@ def _compare(runs: tuple[Path, Path], output_format: str, out: Path | None) -> N
         print_comparison(Console(), comparison, first, second, name_a, name_b)
 
 
+app.command("dataset")(__import__("vgpt2.training.dataset.command", fromlist=["dataset"]).dataset)
+
+
 def run() -> None:
     """The console script."""
     app(prog_name=PROGRAM)
