@@ -84,11 +84,13 @@ def percentile(values: list[float], share: float) -> float:
 
 def overhead(catalog: Catalog, questions: list[dict[str, object]], runs: int,
              backend: InstantModel | None, outcomes: dict[str, int] | None = None,
+             stages: dict[str, list[float]] | None = None,
              ) -> tuple[list[float], list[float], list[int]]:
     cold: list[float] = []
     warm: list[float] = []
     tokens: list[int] = []
     outcomes = outcomes if outcomes is not None else {}
+    stages = stages if stages is not None else {}
     for run in range(runs):
         for item in questions:
             started = time.perf_counter()
@@ -96,6 +98,9 @@ def overhead(catalog: Catalog, questions: list[dict[str, object]], runs: int,
                                           backend))
             elapsed = (time.perf_counter() - started) * 1000
             (cold if run == 0 else warm).append(elapsed)
+            if run > 0:
+                for stage, spent in result.timings_ms.items():
+                    stages.setdefault(stage, []).append(spent)
             if run == 0:
                 tokens.append(result.prompt_tokens)
                 kind = ("refused" if result.refused else
@@ -142,8 +147,9 @@ def main() -> int:
         mean_recall, pooled_recall = recall(catalog, questions, args.misses)
         outcomes: dict[str, int] = {}
         cold, warm, tokens = overhead(catalog, questions, max(2, args.runs), None, outcomes)
+        stages: dict[str, list[float]] = {}
         model_cold, model_warm, _ = overhead(catalog, questions, max(2, args.runs),
-                                             InstantModel(MODEL_REPLY))
+                                             InstantModel(MODEL_REPLY), stages=stages)
         budget = GenerationOptions().num_ctx - GenerationOptions().max_tokens
         print(f"{len(questions)} questions, {len(modules)} modules, {catalog.stats()['views']} "
               f"views in the catalog\n")
@@ -166,6 +172,9 @@ def main() -> int:
               f"{len(questions)} | - |")
         print(f"| prompt tokens (estimate), median / max | {statistics.median(tokens):.0f} / "
               f"{max(tokens)} | budget {budget} |")
+        print("\nwarm stage times with the instant model, p50 / p99 (ms): " + ", ".join(
+            f"{stage} {percentile(spent, 0.5):.1f} / {percentile(spent, 0.99):.1f}"
+            for stage, spent in stages.items() if stage != "repair"))
         catalog.close()
     return 0
 
