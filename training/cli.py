@@ -25,6 +25,9 @@ app = typer.Typer(name=PROGRAM, help="vgpt2 training and evaluation.", no_args_i
                   pretty_exceptions_enable=False, rich_markup_mode=None)
 _err = Console(stderr=True)
 
+# run, sft, dpo, kto, merge, export, serve: they import torch only when they run.
+__import__("vgpt2.training.pipeline.commands", fromlist=["register"]).register(app)
+
 
 def _cache_dir() -> Path:
     explicit = os.environ.get("VGPT2_CACHE_DIR")

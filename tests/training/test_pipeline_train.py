@@ -1,0 +1,258 @@
+"""The training pipeline on CPU: real TRL trainers on a tiny Qwen2 built in the session.
+
+All torch-importing training tests live in this one module (importing torch and
+trl costs seconds per process). The datasets are written here in the formats
+``vgpt2-train dataset`` writes (TRL's: ``messages``; ``prompt``/``completion``;
+``prompt``/``chosen``/``rejected``; ``prompt``/``completion``/``label``), from
+templated questions over the bundled sample catalog.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("trl", reason="trl comes with the training extra (pip install -e .[training])")
+pytest.importorskip("peft", reason="peft comes with the training extra")
+
+import torch
+from vgpt2.training.pipeline.config import parse_config
+from vgpt2.training.pipeline.data import DatasetError
+from vgpt2.training.pipeline.guards import GuardError
+from vgpt2.training.pipeline.run_dir import RunDir
+
+torch.set_num_threads(1)  # two threads on a busy 2-core machine are 3-7x slower per step
+
+SYSTEM = "You write T-SQL for Viewpoint Vista. Answer with one SELECT query."
+COMPANY_COLUMNS = ("APCo", "ARCo", "JCCo", "PRCo", "GLCo", "EMCo", "POCo", "SLCo", "PMCo",
+                   "INCo", "HQCo")
+TEMPLATES = (
+    ("List {a} and {b} from {view} for company {n}.", "SELECT {a}, {b}\nFROM dbo.{view} WITH "
+     "(NOLOCK)\nWHERE {co} = {n}"),
+    ("How many {view} rows does company {n} have?", "SELECT COUNT(*) AS Rows\nFROM dbo.{view} "
+     "WITH (NOLOCK)\nWHERE {co} = {n}"),
+    ("Show {a} of every {view} row in company {n}.", "SELECT {a}\nFROM dbo.{view} WITH "
+     "(NOLOCK)\nWHERE {co} = {n}"),
+)
+
+
+def sample_objects() -> list[tuple[str, str, list[str]]]:
+    """(view, company column, other columns) for the sample catalog's company-keyed views."""
+    from vgpt2.catalog.build import open_catalog
+
+    catalog = open_catalog([], Path(os.environ.get("VGPT2_CACHE_DIR", "/tmp/vgpt2-test-cache")))
+    found = []
+    for header in catalog.headers():
+        names = [c.name for c in catalog.columns(header.name)]
+        company = next((c for c in names if c in COMPANY_COLUMNS), None)
+        others = [c for c in names if c != company]
+        if company and len(others) >= 2:
+            found.append((header.name, company, others[:6]))
+    return found
+
+
+def sql_pairs(count: int, seed: int = 0) -> list[tuple[str, str]]:
+    rng = random.Random(seed)
+    objects = sample_objects()
+    pairs = []
+    for _ in range(count):
+        view, co, others = rng.choice(objects)
+        question, sql = rng.choice(TEMPLATES)
+        a, b = rng.sample(others, 2)
+        values = {"view": view, "co": co, "a": a, "b": b, "n": rng.randint(1, 3)}
+        pairs.append((question.format(**values), "```sql\n" + sql.format(**values) + "\n```"))
+    return pairs
+
+
+def chat(question: str) -> list[dict[str, str]]:
+    return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": question}]
+
+
+def write_jsonl(path: Path, rows: list[dict[str, Any]]) -> None:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+
+
+def write_dataset(folder: Path, count: int = 64, *, kto_labels: tuple[bool, ...] = (True, False),
+                  seed: int = 0) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    pairs = sql_pairs(count, seed)
+    write_jsonl(folder / "sft.jsonl", [
+        {"messages": [*chat(q), {"role": "assistant", "content": a}]} for q, a in pairs])
+    write_jsonl(folder / "fim.jsonl", [
+        {"prompt": f"<|fim_prefix|>{a[:20]}<|fim_suffix|>{a[30:]}<|fim_middle|>",
+         "completion": a[20:30]} for _, a in pairs[:16]])
+    write_jsonl(folder / "dpo.jsonl", [
+        {"prompt": chat(q), "chosen": [{"role": "assistant", "content": a}],
+         "rejected": [{"role": "assistant", "content": a.replace(" WITH (NOLOCK)", "")}],
+         "meta": {"mistake": "missing-nolock"}} for q, a in pairs])
+    write_jsonl(folder / "kto.jsonl", [
+        {"prompt": chat(q), "completion": [{"role": "assistant", "content": (
+            a if label else a.replace(" WITH (NOLOCK)", ""))}], "label": label}
+        for (q, a), label in zip(pairs, [kto_labels[i % len(kto_labels)]
+                                         for i in range(len(pairs))], strict=True)])
+    (folder / "manifest.json").write_text(json.dumps({"counts": {"sft": count}}),
+                                          encoding="utf-8")
+    return folder
+
+
+def tiny_config(tmp: Path, dataset: Path, **sections: str) -> Path:
+    """A config for the tiny CPU model; ``sections`` add or replace TOML sections."""
+    parts = {
+        "model": "[model]\n[model.tiny]\nhidden_size = 64\nlayers = 2\nheads = 4\nkv_heads = 2\n"
+                 "intermediate_size = 128\nvocab_size = 600\n",
+        "dataset": f"[dataset]\ndir = {json.dumps(str(dataset))}\neval_fraction = 0.1\n",
+        "lora": "[lora]\nr = 8\nalpha = 16\ndropout = 0.0\n"
+                "modules_to_save = [\"embed_tokens\", \"lm_head\"]\n",
+        "sft": "[sft]\nlearning_rate = 3e-3\nmax_steps = 30\nbatch_size = 8\n"
+               "gradient_accumulation = 1\nmax_length = 256\nlogging_steps = 5\nsave_steps = 10\n"
+               "warmup_ratio = 0.0\nscheduler = \"constant\"\n",
+        "dpo": "[dpo]\nlearning_rate = 1e-3\nmax_steps = 6\nbatch_size = 4\n"
+               "gradient_accumulation = 1\nmax_length = 256\nlogging_steps = 1\nsave_steps = 10\n",
+        "kto": "[kto]\nlearning_rate = 5e-3\nmax_steps = 8\nbatch_size = 8\n"
+               "gradient_accumulation = 1\nmax_length = 256\nlogging_steps = 1\nsave_steps = 10\n",
+        "guards": "[guards]\nloss_window = 5\nsmoke_prompts = 3\nsmoke_max_tokens = 24\n"
+                  "degenerate_fraction = 1.0\n",
+        "train": "[train]\ndevice = \"cpu\"\nthreads = 1\n",
+        "output": f"[output]\nroot = {json.dumps(str(tmp / 'runs'))}\nname = \"tiny\"\n",
+        "gate": "[gate]\nenabled = false\n",
+        "export": "[export]\nenabled = false\n",
+    }
+    parts.update(sections)
+    path = tmp / "config.toml"
+    path.write_text("\n".join(parts.values()), encoding="utf-8")
+    return path
+
+
+def new_run(config_path: Path) -> RunDir:
+    text = config_path.read_text(encoding="utf-8")
+    return RunDir.create(parse_config(text, config_path), text)
+
+
+@pytest.fixture(scope="module")
+def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_dataset(tmp_path_factory.mktemp("dataset"), 64)
+
+
+def test_sft_loss_goes_down_and_adapter_is_saved(tmp_path: Path, dataset: Path) -> None:
+    from vgpt2.training.pipeline.stages import run_stage
+
+    run = new_run(tiny_config(tmp_path, dataset))
+    outcome = run_stage(run, "sft")
+    assert outcome.first_loss is not None and outcome.last_loss is not None
+    assert outcome.last_loss < outcome.first_loss * 0.8
+    assert (outcome.adapter / "adapter_config.json").is_file()
+    assert run.status("sft") == "done"
+    rows = run.metrics("sft")
+    assert rows and all(r["stage"] == "sft" for r in rows)
+    accuracy = [r["mean_token_accuracy"] for r in rows if "mean_token_accuracy" in r]
+    assert accuracy[-1] > accuracy[0]
+
+
+@pytest.fixture(scope="module")
+def sft_run(tmp_path_factory: pytest.TempPathFactory, dataset: Path) -> RunDir:
+    """One run whose SFT stage is done (DPO and KTO enabled after it)."""
+    from vgpt2.training.pipeline.stages import run_stage
+
+    run = new_run(tiny_config(tmp_path_factory.mktemp("chain"), dataset))
+    run_stage(run, "sft")
+    return run
+
+
+def test_dpo_trains_on_the_sft_model_and_reward_accuracy_rises(sft_run: RunDir) -> None:
+    from vgpt2.training.pipeline.stages import run_stage
+
+    outcome = run_stage(sft_run, "dpo")
+    assert sft_run.stage_merged_dir("sft").joinpath("config.json").is_file()
+    rows = [r for r in sft_run.metrics("dpo") if "rewards/accuracies" in r]
+    assert rows[-1]["rewards/margins"] > rows[0]["rewards/margins"]
+    assert outcome.last_loss is not None and outcome.first_loss is not None
+    assert outcome.last_loss < outcome.first_loss
+    assert json.loads((sft_run.path / "state.json").read_text())["stages"]["dpo"] == "done"
+
+
+def test_kto_weights_come_from_the_label_ratio_and_loss_falls(sft_run: RunDir) -> None:
+    from vgpt2.training.pipeline.stages import run_stage
+
+    if sft_run.status("dpo") != "done":
+        run_stage(sft_run, "dpo")
+    outcome = run_stage(sft_run, "kto")
+    assert outcome.last_loss is not None and outcome.first_loss is not None
+    assert outcome.last_loss < outcome.first_loss
+    assert (sft_run.adapter_dir("kto") / "adapter_config.json").is_file()
+
+
+def test_kto_with_one_label_is_refused(tmp_path: Path) -> None:
+    from vgpt2.training.pipeline.data import load_kto
+
+    folder = write_dataset(tmp_path / "data", 12, kto_labels=(True,))
+    with pytest.raises(DatasetError, match="every label is desirable"):
+        load_kto(folder / "kto.jsonl", lambda m: m[-1]["content"], "<|im_end|>")
+
+
+def test_kto_label_as_a_string_is_an_error_naming_the_line(tmp_path: Path) -> None:
+    from vgpt2.training.pipeline.data import load_kto
+
+    folder = write_dataset(tmp_path / "data", 4)
+    lines = (folder / "kto.jsonl").read_text().splitlines()
+    lines[2] = lines[2].replace('"label": true', '"label": "true"').replace(
+        '"label": false', '"label": "false"')
+    (folder / "kto.jsonl").write_text("\n".join(lines) + "\n")
+    with pytest.raises(DatasetError, match=r"kto\.jsonl:3: 'label' must be true or false"):
+        load_kto(folder / "kto.jsonl", lambda m: m[-1]["content"], "<|im_end|>")
+
+
+def _broken_base(run: RunDir, how: str) -> None:
+    """Build the run's tiny base, then damage it the way a real run went wrong."""
+    from transformers import AutoModelForCausalLM
+    from vgpt2.training.pipeline.stages.common import tiny_base
+
+    folder = tiny_base(run, run.config())
+    model = AutoModelForCausalLM.from_pretrained(str(folder))
+    with torch.no_grad():
+        if how == "inf":
+            model.model.norm.weight.fill_(math.inf)
+        else:  # a model that emits one token: every logit equal, greedy takes the first id
+            model.model.norm.weight.zero_()
+    model.save_pretrained(str(folder))
+
+
+def test_nan_guard_fails_the_stage_on_an_inf_loss(tmp_path: Path, dataset: Path) -> None:
+    from vgpt2.training.pipeline.stages import run_stage
+
+    run = new_run(tiny_config(tmp_path, dataset))
+    _broken_base(run, "inf")
+    with pytest.raises(GuardError, match=r"sft: the loss became (nan|inf)"):
+        run_stage(run, "sft")
+    assert run.status("sft") == "failed"
+
+
+def test_degenerate_guard_fails_a_model_that_emits_one_token(tmp_path: Path,
+                                                             dataset: Path) -> None:
+    from vgpt2.training.pipeline.stages import run_stage
+
+    guards = ("[guards]\nloss_window = 50\nsmoke_prompts = 4\nsmoke_max_tokens = 16\n"
+              "degenerate_fraction = 0.5\n")
+    run = new_run(tiny_config(tmp_path, dataset, guards=guards,
+                              lora="[lora]\nr = 4\nalpha = 8\n"))
+    _broken_base(run, "one-token")
+    with pytest.raises(GuardError, match="smoke replies on held-out prompts are unusable"):
+        run_stage(run, "sft")
+    assert run.status("sft") == "failed"
+
+
+def test_loss_guard_fails_a_stage_whose_loss_does_not_fall(tmp_path: Path,
+                                                           dataset: Path) -> None:
+    from vgpt2.training.pipeline.stages import run_stage
+
+    sft = ("[sft]\nlearning_rate = 1e-12\nmax_steps = 10\nbatch_size = 4\n"
+           "gradient_accumulation = 1\nmax_length = 128\nlogging_steps = 1\nsave_steps = 100\n"
+           "scheduler = \"constant\"\nwarmup_ratio = 0.0\n")
+    run = new_run(tiny_config(tmp_path, dataset, sft=sft))
+    with pytest.raises(GuardError, match="did not decrease over the first 5 logged steps"):
+        run_stage(run, "sft")
