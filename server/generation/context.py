@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from vgpt2.catalog.catalog import Catalog
 from vgpt2.catalog.model import CatalogObject, Column, StatusCode
-from vgpt2.server.generation.jointree import JoinTree
+from vgpt2.server.generation.jointree import JoinTree, child_rows, fan_out_pairs
 from vgpt2.server.generation.result import LeftOut
 from vgpt2.server.generation.skeleton import skeleton_columns
 
@@ -167,10 +167,25 @@ def object_block(catalog: Catalog, name: str, question: str) -> ObjectBlock | No
     return ObjectBlock(name, short, full, len(chosen), len(obj.columns))
 
 
-def join_lines(tree: JoinTree) -> str:
+def join_lines(tree: JoinTree, catalog: Catalog | None = None) -> str:
+    """The tree's joins, each with how many rows it brings (so a model knows where rows
+    multiply), and a warning for sibling details that would multiply each other."""
     if not tree.edges:
         return ""
-    return "\n".join(f"- {e.parent} JOIN {e.child} ON {e.condition()}" for e in tree.edges)
+    lines = []
+    for edge in tree.edges:
+        line = f"- {edge.parent} JOIN {edge.child} ON {edge.condition()}"
+        if catalog is not None:
+            rows = child_rows(catalog, edge)
+            if rows != "unknown":
+                line += f" ({rows} {edge.child} row{'s' if rows == 'many' else ''} per "\
+                        f"{edge.parent} row)"
+        lines.append(line)
+    if catalog is not None:
+        for first, second in fan_out_pairs(catalog, tree):
+            lines.append(f"- {first} and {second} are both many rows per row: joined together "
+                         "their rows multiply; aggregate one of them first")
+    return "\n".join(lines)
 
 
 def build_context(catalog: Catalog, question: str, objects: Sequence[str], tree: JoinTree,
@@ -182,7 +197,7 @@ def build_context(catalog: Catalog, question: str, objects: Sequence[str], tree:
     """
     ordered = list(dict.fromkeys([*tree.nodes, *objects]))
     in_tree = set(tree.nodes)
-    joins = join_lines(tree)
+    joins = join_lines(tree, catalog)
     used = count(joins) if joins else 0
     left_out: list[LeftOut] = []
     all_conventions = _known(catalog).conventions

@@ -35,6 +35,7 @@ import re
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 from vgpt2.catalog.catalog import Catalog
 from vgpt2.catalog.model import ObjectType, Relationship, RelationshipKind
@@ -189,6 +190,47 @@ def _same_family(relationship: Relationship) -> bool:
     left, right = relationship.from_object, relationship.to_object
     return (_STANDARD_NAME.fullmatch(left) is not None
             and _STANDARD_NAME.fullmatch(right) is not None and left[:2] == right[:2])
+
+
+Cardinality = Literal["one", "many", "unknown"]
+
+
+def child_rows(catalog: Catalog, edge: JoinEdge) -> Cardinality:
+    """How many ``child`` rows one ``parent`` row meets: ``one`` when the join covers the
+    child's key (a lookup: APTH -> APVM), ``many`` when it covers only the parent's key
+    (a detail: APTH -> APTL), ``unknown`` when it covers neither."""
+    parent_side = tuple(a for a, _ in edge.relationship.column_pairs)
+    child_side = tuple(b for _, b in edge.relationship.column_pairs)
+    child_key = _key(catalog, edge.child)
+    if child_key and set(child_key) <= set(child_side):
+        return "one"
+    parent_key = _key(catalog, edge.parent)
+    if parent_key and set(parent_key) <= set(parent_side):
+        return "many"
+    return "unknown"
+
+
+def fan_out_pairs(catalog: Catalog, tree: JoinTree) -> list[tuple[str, str]]:
+    """Pairs of objects that are each many rows per row of what they hang from, on
+    different branches of the tree: joined together, their rows multiply (PREA and PRSQ
+    both under PREH give every accumulation row once per pay sequence)."""
+    many = [e for e in tree.edges if child_rows(catalog, e) != "one"]
+    parents = {e.child: e.parent for e in tree.edges}
+
+    def ancestors(node: str) -> set[str]:
+        found: set[str] = set()
+        while node in parents:
+            node = parents[node]
+            found.add(node)
+        return found
+
+    pairs = []
+    for index, first in enumerate(many):
+        for second in many[index + 1:]:
+            if first.child not in ancestors(second.child) and (
+                    second.child not in ancestors(first.child)):
+                pairs.append((first.child, second.child))
+    return pairs
 
 
 def join_tree(catalog: Catalog, objects: Sequence[str]) -> JoinTree:

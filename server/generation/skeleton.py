@@ -20,7 +20,7 @@ from vgpt2.catalog.model import CatalogObject
 from vgpt2.catalog.search import question_terms
 from vgpt2.catalog.store import split_identifier
 from vgpt2.server.analysis.locate import RESERVED_WORDS
-from vgpt2.server.generation.jointree import JoinTree
+from vgpt2.server.generation.jointree import JoinTree, fan_out_pairs
 
 LABEL = "-- vgpt2 catalog backend: a query skeleton from the catalog (no model)"
 MAX_ROOT_COLUMNS = 8
@@ -127,7 +127,11 @@ def render_skeleton(catalog: Catalog, tree: JoinTree, question: str) -> str | No
                 item += f" AS {node}{column}"
             named.add(column)
             select.append(item)
-    lines = [LABEL, "SELECT " + (",\n       ".join(select) or "*")]
+    lines = [LABEL]
+    for first, second in fan_out_pairs(catalog, tree):
+        lines.append(f"-- {first} and {second} are both many rows per row: their rows multiply;"
+                     " aggregate one of them first")
+    lines.append("SELECT " + (",\n       ".join(select) or "*"))
     lines.append(f"FROM {tree.root} AS {aliases[tree.root]} WITH (NOLOCK)")
     for edge in tree.edges:
         condition = edge.condition(aliases[edge.parent], aliases[edge.child])

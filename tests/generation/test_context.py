@@ -98,3 +98,13 @@ def test_real_status_codes_stay_compact(real_catalog: Catalog) -> None:
     assert block is not None
     status = next(line for line in block.short.splitlines() if line.startswith("- Status "))
     assert "(source: " in status and len(status) < 400
+
+
+def test_join_lines_say_how_many_rows_each_join_brings(sample_catalog: Catalog) -> None:
+    from vgpt2.server.generation.context import join_lines
+
+    text = join_lines(join_tree(sample_catalog, ["APTH", "APTL", "APVM"]), sample_catalog)
+    assert "(many APTL rows per APTH row)" in text
+    assert "(one APVM row per APTH row)" in text
+    text = join_lines(join_tree(sample_catalog, ["PREH", "PREA", "PRSQ"]), sample_catalog)
+    assert "PREA and PRSQ are both many rows per row" in text

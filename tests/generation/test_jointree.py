@@ -88,3 +88,21 @@ def test_real_catalog_conventional_paths(real_catalog: Catalog) -> None:
     assert tree.intermediates == ("APTL",), tree.describe()
     tree = join_tree(real_catalog, ["APTD", "APVM"])
     assert tree.intermediates == ("APTH",), tree.describe()
+
+
+def test_rows_per_join(sample_catalog: Catalog) -> None:
+    from vgpt2.server.generation.jointree import child_rows
+
+    tree = join_tree(sample_catalog, ["APTH", "APTL", "APVM"])
+    rows = {e.child: child_rows(sample_catalog, e) for e in tree.edges}
+    assert rows == {"APTL": "many", "APVM": "one"}
+
+
+def test_sibling_details_are_flagged_nested_ones_are_not(sample_catalog: Catalog) -> None:
+    from vgpt2.server.generation.jointree import fan_out_pairs
+
+    siblings = join_tree(sample_catalog, ["PREH", "PREA", "PRSQ"])
+    assert set(siblings.nodes) == {"PREH", "PREA", "PRSQ"}, siblings.describe()
+    assert fan_out_pairs(sample_catalog, siblings) == [("PREA", "PRSQ")]
+    nested = join_tree(sample_catalog, ["APTH", "APTL", "APTD"])
+    assert fan_out_pairs(sample_catalog, nested) == [], nested.describe()

@@ -134,3 +134,11 @@ def test_weak_match_is_said_and_no_match_is_refused(sample_catalog: Catalog) -> 
     nothing = asyncio.run(generate(GenerationRequest("xyzzy plugh"), sample_catalog, None))
     assert nothing.refused and nothing.sql is None
     assert "no catalog object matches" in nothing.message
+
+
+def test_skeleton_warns_where_rows_multiply(sample_catalog: Catalog) -> None:
+    sql = render_skeleton(sample_catalog, join_tree(sample_catalog, ["PREH", "PREA", "PRSQ"]),
+                          "employee accumulations and pay sequences")
+    assert sql is not None
+    assert "-- PREA and PRSQ are both many rows per row" in sql
+    assert analyze(sql, sample_catalog) == []
