@@ -71,8 +71,12 @@ def is_degenerate(text: str) -> bool:
     return len(compact) >= 8 and re.fullmatch(r"(.{1,12}?)\1{3,}", compact) is not None
 
 
+_THINKING = re.compile(r"<(think|thinking|reasoning)>.*?(?:</\1>|\Z)", re.DOTALL | re.IGNORECASE)
+"""Reasoning models (Qwen3, DeepSeek-R1) think aloud first; drafts in there are not answers."""
+
+
 def extract_sql(text: str) -> Extraction:
-    stripped = text.strip()
+    stripped = _THINKING.sub("", text).strip()
     if not stripped:
         return Extraction(None, "empty")
     if is_degenerate(stripped):

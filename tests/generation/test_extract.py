@@ -100,3 +100,10 @@ def test_layout_leaves_short_commented_and_multiline_text_alone() -> None:
                  "SELECT a FROM b -- FROM here" + long_tail,
                  "SELECT 'line one\nFROM still the string' FROM b WHERE c = 1" + long_tail):
         assert lay_out(text) == text
+
+
+def test_reasoning_is_not_the_answer() -> None:
+    reply = ("<think>Maybe ```sql\nSELECT * FROM Customers\n``` no, the view is JCJM.</think>\n"
+             f"```sql\n{QUERY}\n```")
+    assert extract_sql(reply).sql == QUERY + ";\n"
+    assert extract_sql("<think>SELECT Job FROM JCJM and then").problem == "empty"
