@@ -5,10 +5,10 @@ keys inferred from shared key columns), between preferred names (views). Each
 pair of objects joins on its widest relationship, the same one the analyzer's
 partial-join rule (VG006) checks against, so a tree edge is never "half a key".
 
-The tree is a Steiner-tree approximation: add the nearest remaining object,
-by the cheapest path of at most two intermediate objects from the tree built so
-far (:class:`_Search`), until all are in or the rest cannot be reached. The costs encode how a
-report writer joins Vista:
+The tree is a Steiner-tree approximation: add the nearest remaining object, by
+the cheapest path of at most two intermediate objects from the tree built so far
+(:class:`_Search`), until all are in or the rest cannot be reached. The costs
+encode how a report writer joins Vista:
 
 - a direct join between two requested objects is cheapest; a declared foreign
   key slightly cheaper than an inferred one, and a wider key cheaper than a
