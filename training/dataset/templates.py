@@ -143,6 +143,11 @@ def _pick(rng: random.Random, pool: Sequence[str], low: int, high: int) -> list[
     return sorted(chosen, key=list(pool).index)
 
 
+def _and(items: Sequence[str]) -> str:
+    """``a, b and c``."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def _words(column: str) -> str:
     """``InvTotal`` -> ``InvTotal``: column names stay exact, a report writer types them so."""
     return column
@@ -404,10 +409,13 @@ def _join(catalog: Catalog, objects: Sequence[str], infos: dict[str, ObjectInfo]
     where = _company_words(root, company)
     first, rest = nouns[0], nouns[1:]
     joined = " and ".join(rest)
-    question = (f"List {first} with their {joined}{where}.",
-                f"Join {first} to {joined}{where} and show the main columns.",
-                f"Show {first} together with the matching {joined}{where}.",
-                f"For each of the {first}{where}, give the related {joined}.")[phrasing]
+    shown = _and([c.split(".", 1)[1] for c in sql.split("\nFROM", 1)[0].split("SELECT ", 1)[1]
+                  .split(", ")])
+    question = (f"List {first} with their {joined}{where}: {shown}.",
+                f"Join {first} to {joined}{where} and show {shown}.",
+                f"Show {shown} of {first} together with the matching {joined}{where}.",
+                f"For each of the {first}{where}, give {shown} from the related {joined}."
+                )[phrasing]
     pattern = "multi-join" if len(tree.nodes) > 2 else "join"
     return Candidate(question=question, sql=sql, kind="generated", pattern=pattern,
                      template=f"join.{phrasing}", objects=tuple(tree.nodes), module=root.module,
