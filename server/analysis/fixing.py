@@ -14,7 +14,10 @@ no file system access here.
 
 from __future__ import annotations
 
+import bisect
 import codecs
+import itertools
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -36,6 +39,10 @@ class FixResult:
     rounds: int = 0
     settled: bool = True
     """False when fixes were still available after :data:`MAX_ROUNDS` rounds."""
+    history: list[list[Edit]] = field(default_factory=list)
+    """The edits of each round, on the text as that round found it: with the original
+    text they say exactly which lines changed (:func:`line_origins`), so a diff needs no
+    line matching."""
 
 
 def apply_fixes(text: str, catalog: Catalog, settings: RuleSettings | None = None,
@@ -55,6 +62,7 @@ def fix_text(text: str, catalog: Catalog, settings: RuleSettings | None = None,
     told the number of each analysis round before it starts (progress for big files).
     """
     newline = detect_newline(text)
+    history: list[list[Edit]] = []
     seen = {hash(text)}  # hashes: a big file's every version kept whole would cost memory
     applied = 0
     rounds = 0
@@ -64,22 +72,25 @@ def fix_text(text: str, catalog: Catalog, settings: RuleSettings | None = None,
     while rounds < MAX_ROUNDS:
         fixes = choose_fixes(findings, select)
         if not fixes:
-            return FixResult(text, applied, findings, rounds, settled=True)
+            return FixResult(text, applied, findings, rounds, settled=True,
+                             history=history)
         rounds += 1
         # the same edit offered by two fixes (one insertion both need) is applied once
         edits = list(dict.fromkeys(Edit(e.start, e.end, _with_newline(e.new_text, newline))
                                    for fix in fixes for e in fix.edits))
         new_text = apply_edits(text, edits)
         if hash(new_text) in seen:  # fixes that undo each other: stop rather than loop
-            return FixResult(text, applied, findings, rounds, settled=False)
+            return FixResult(text, applied, findings, rounds, settled=False,
+                             history=history)
         seen.add(hash(new_text))
+        history.append(sorted(edits, key=lambda e: (e.start, e.end)))
         text = new_text
         applied += len(fixes)
         if on_round is not None:
             on_round(rounds + 1)
         findings = analyze(text, catalog, settings)
     return FixResult(text, applied, findings, rounds,
-                     settled=not choose_fixes(findings, select))
+                     settled=not choose_fixes(findings, select), history=history)
 
 
 def choose_fixes(findings: list[Finding], select: set[str] | None = None) -> list[Fix]:
@@ -228,6 +239,74 @@ def _with_newline(text: str, newline: str) -> str:
     if "\n" not in text and "\r" not in text:
         return text
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", newline)
+
+
+_LINE = re.compile(r"[^\n]*\n|[^\n]+")
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines ending at ``\\n`` (kept), the way patch and git read a file."""
+    return _LINE.findall(text)
+
+
+def line_origins(original: str, history: list[list[Edit]]) -> tuple[list[str], list[int | None]]:
+    """The lines of the fixed text, and for each the original line it is an unchanged copy
+    of (None: a line a fix wrote). Linear in the text's size plus the edits.
+
+    Each round replaces the lines its edits touch (an insertion touches the line it lands
+    in) by what those lines become; every other line keeps its origin.
+    """
+    lines = split_lines(original)
+    origin: list[int | None] = list(range(len(lines)))
+    for edits in history:
+        if edits:
+            lines, origin = _edit_lines(lines, origin, edits)
+    return lines, origin
+
+
+def _edit_lines(lines: list[str], origin: list[int | None],
+                edits: list[Edit]) -> tuple[list[str], list[int | None]]:
+    """One round of :func:`line_origins`; ``edits`` sorted by start, not overlapping."""
+    starts = list(itertools.accumulate((len(line) for line in lines), initial=0))
+    total = starts[-1]
+    runs: list[tuple[int, int, list[Edit]]] = []  # first line, last line (exclusive), edits
+    for edit in edits:
+        first = bisect.bisect_right(starts, min(edit.start, total)) - 1
+        if first == len(lines) and lines and not lines[-1].endswith("\n"):
+            first -= 1  # the end of a last line without a line break is on that line
+        last = max(first + 1, min(len(lines), bisect.bisect_right(
+            starts, min(max(edit.start, edit.end - 1), total))))
+        if runs and first < runs[-1][1]:
+            runs[-1] = (runs[-1][0], max(runs[-1][1], last), [*runs[-1][2], edit])
+        else:
+            runs.append((first, last, [edit]))
+    new_lines: list[str] = []
+    new_origin: list[int | None] = []
+    position = index = 0
+    while index < len(runs):
+        first, last, run_edits = runs[index]
+        while True:
+            while index + 1 < len(runs) and runs[index + 1][0] < last:
+                index += 1
+                last = max(last, runs[index][1])
+                run_edits = [*run_edits, *runs[index][2]]
+            base = starts[min(first, len(lines))]
+            replaced = apply_edits("".join(lines[first:last]),
+                                   [Edit(e.start - base, e.end - base, e.new_text)
+                                    for e in run_edits])
+            if replaced.endswith("\n") or last >= len(lines):
+                break
+            last += 1  # the run's text lost its final line break: it runs into the next line
+        new_lines.extend(lines[position:first])
+        new_origin.extend(origin[position:first])
+        pieces = split_lines(replaced)
+        new_lines.extend(pieces)
+        new_origin.extend([None] * len(pieces))
+        position = last
+        index += 1
+    new_lines.extend(lines[position:])
+    new_origin.extend(origin[position:])
+    return new_lines, new_origin
 
 
 # --- files: bytes <-> text, faithfully ------------------------------------------------------

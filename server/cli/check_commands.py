@@ -12,10 +12,8 @@ progress on stderr (:mod:`vgpt2.server.cli.progress`).
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
-import re
 import sys
 from enum import StrEnum
 from importlib import metadata
@@ -39,6 +37,7 @@ from vgpt2.server.analysis.report import (
 )
 from vgpt2.server.analysis.rules import parse_codes
 from vgpt2.server.cli.catalog_commands import CatalogOption, load_catalog
+from vgpt2.server.cli.diffs import patch_base, patch_path, unified_diff
 from vgpt2.server.cli.progress import Reporter, file_sizes, reporting, warn_if_large
 from vgpt2.server.cli.sql_files import (
     ReadFile,
@@ -298,7 +297,7 @@ def _fix_one(read: ReadFile, catalog: Catalog, rules: RuleSettings, select: set[
             typer.echo(f"warning: {read.shown} is outside {base}; its diff names it as "
                        "given, which git apply and patch refuse", err=True)
             header = read.shown.replace("\\", "/")
-        write(unified_diff(read.source.text, result.text, header))
+        write(unified_diff(read.source.text, result, header))
         return result.applied, len(result.remaining)
     try:
         data = read.source.encode(result.text)
@@ -327,63 +326,6 @@ def _fix_summary(diff: bool, fixed: int, files: int, remaining: int, checked: in
     else:
         message = f"Applied {count(fixed, 'fix', 'fixes')} in {count(files, 'file')}{left}."
     typer.echo(message, err=diff)
-
-
-# --- diffs -------------------------------------------------------------------------------------
-
-
-def _git_root(folder: Path) -> Path | None:
-    for candidate in (folder, *folder.parents):
-        if (candidate / ".git").exists():
-            return candidate
-    return None
-
-
-def _inside(path: Path, folder: Path) -> bool:
-    return Path(os.path.abspath(path)).is_relative_to(folder)
-
-
-def patch_base(files: list[Path]) -> Path:
-    """The one folder a run's diff headers are relative to.
-
-    ``git apply`` and ``patch -p1`` both read the names relative to the folder they
-    run in (git prefixes the subfolder of its work tree it is run from), and both
-    refuse ``..``. So: the working folder when it holds every file; else the top of
-    its git work tree when that holds them all (the diff is then applied there); else
-    the working folder, and files outside it are named as given, with a warning.
-    """
-    here = Path(os.path.abspath(Path.cwd()))
-    if all(_inside(f, here) for f in files):
-        return here
-    root = _git_root(here)
-    if root is not None and all(_inside(f, root) for f in files):
-        return root
-    return here
-
-
-def patch_path(path: Path, base: Path) -> str | None:
-    """``path`` relative to ``base``, with forward slashes; None when outside it."""
-    try:
-        return Path(os.path.abspath(path)).relative_to(base).as_posix()
-    except ValueError:
-        return None
-
-
-_LINES = re.compile(r"[^\n]*\n|[^\n]+")
-
-
-def unified_diff(old: str, new: str, name: str) -> str:
-    """A unified diff git and patch -p1 accept, with ``a/`` and ``b/`` file names.
-
-    Lines are split at ``\\n`` only, as patch and git read them (``str.splitlines``
-    would also split at form feeds and U+2028, which they keep inside a line).
-    """
-    lines = difflib.unified_diff(_LINES.findall(old), _LINES.findall(new),
-                                 fromfile=f"a/{name}", tofile=f"b/{name}")
-    out = []
-    for line in lines:
-        out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
-    return "".join(out)
 
 
 def register(app: typer.Typer) -> None:
