@@ -302,3 +302,15 @@ def test_repair_rounds_stay_inside_the_context_window(sample_catalog: Catalog) -
     for request in (second, third):
         assert count_messages(request, estimate_tokens) <= 4096 - 512
         assert len(request[-2].content) < 2100
+
+
+def test_real_catalog_repair_and_fixes(real_catalog: Catalog) -> None:
+    backend = ScriptedBackend([
+        "```sql\nSELECT c.Name FROM Customers c\n```",
+        "```sql\nSELECT c.name FROM bARCM c WHERE c.CustGroup = @CustGroup\n```",
+    ])
+    result = ask(real_catalog, backend, "customer names")
+    sql = assert_clean(result, real_catalog)
+    assert sql == "SELECT c.Name FROM ARCM c WITH (NOLOCK) WHERE c.CustGroup = @CustGroup;\n"
+    assert result.repairs == 1 and "ARCM" in backend.requests[1][-1].content
+    assert result.prompt_tokens <= result.prompt_budget
