@@ -70,3 +70,15 @@ def test_oversized_surrounding_sql_is_dropped_and_recorded(sample_catalog: Catal
                           surrounding_sql="SELECT 1 -- " + "x" * 10_000)
     assert any(item.what == "surrounding SQL" for item in prompt.left_out)
     assert "x" * 100 not in prompt.messages[-1].content
+
+
+def test_real_catalog_prompt_fits_with_the_tree_first(real_catalog: Catalog) -> None:
+    from vgpt2.server.generation.link import link
+
+    for question in ("unpaid AP invoices by vendor", "job cost by phase and cost type"):
+        linked = link(real_catalog, question)
+        tree = join_tree(real_catalog, linked.primary)
+        prompt = build_prompt(real_catalog, question, linked.names, tree, GenerationOptions())
+        assert prompt.fits
+        assert prompt.context.objects[: len(tree.nodes)] == list(tree.nodes)
+        assert all(f"## {name} " in prompt.messages[-1].content for name in tree.nodes)
