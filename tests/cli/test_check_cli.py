@@ -687,3 +687,17 @@ def test_the_progress_bar_leaves_piped_output_on_stdout(
     assert stdout.startswith("--- a/ap.sql\n+++ b/ap.sql\n")
     code, stdout, _ = run("check", "--progress", "ap.sql")
     assert stdout.startswith("ap.sql:2:6: VG004 ")
+
+
+def test_fix_keeps_cr_only_line_endings_and_its_diff_applies(work: Path) -> None:
+    path = work / "cr.sql"
+    path.write_bytes(b"-- old Mac file\rSELECT * FROM APTH\rGO\rSELECT * FROM APTL\r")
+    code, diff, _ = run("fix", "--diff", "cr.sql")
+    assert code == 1
+    if shutil.which("git"):
+        applied = subprocess.run(["git", "apply", "--check"], input=diff.encode(), cwd=work,
+                                 capture_output=True, timeout=120, check=False)
+        assert applied.returncode == 0, applied.stderr
+    assert run("fix", "cr.sql")[0] == 0
+    assert path.read_bytes() == (b"-- old Mac file\rSELECT * FROM APTH WITH (NOLOCK)\rGO\r"
+                                 b"SELECT * FROM APTL WITH (NOLOCK)\r")
