@@ -54,6 +54,8 @@ from vgpt2.server.config import ConfigError, Settings
 from vgpt2.server.doctor import diagnose
 from vgpt2.server.lsp.convert import to_offset, to_range
 from vgpt2.server.lsp.documents import Document, Documents, LineIndex, normalize_uri
+from vgpt2.server.lsp.generation_features import GenerationFeatures
+from vgpt2.server.lsp.generation_features import register as register_generation
 from vgpt2.server.lsp.settings import ResolvedSettings, resolve
 from vgpt2.server.lsp.state import CatalogHolder, SourceWatcher
 from vgpt2.server.lsp.workers import Runner
@@ -174,6 +176,8 @@ class VgptServer(LanguageServer):
         self.root: Path | None = None
         self.documents = Documents()
         self.runner = Runner(workers=2)
+        self.generation = GenerationFeatures()
+        """The model, generation code actions and inline completion (their own worker)."""
         self.pending: dict[str, asyncio.Task[None]] = {}
         self.findings: dict[str, tuple[int | None, list[Finding]]] = {}
         self.warned_large: set[str] = set()
@@ -263,6 +267,7 @@ class VgptServer(LanguageServer):
                 "origins": {**settings.origins, "catalog": "command line (--catalog)"}})
         previous = self.settings
         self.settings = settings
+        self.generation.configure(self, settings)
         if previous is None or previous.file.catalog != settings.file.catalog \
                 or self.holder.catalog is None:
             await self.reload_catalog()
@@ -449,6 +454,7 @@ def create_server(catalog: list[Path] | None = None) -> VgptServer:
     def shutdown(ls: VgptServer, params: None) -> None:
         ls.watcher.stop()
         ls.runner.stop()
+        ls.generation.stop()
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: VgptServer, params: types.DidOpenTextDocumentParams) -> None:
@@ -517,7 +523,7 @@ def create_server(catalog: list[Path] | None = None) -> VgptServer:
 
     @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(code_action_kinds=[
         types.CodeActionKind.QuickFix, types.CodeActionKind.RefactorRewrite,
-        types.CodeActionKind.Source]))
+        types.CodeActionKind.Source], resolve_provider=True))
     async def code_action(ls: VgptServer,
                           params: types.CodeActionParams) -> list[types.CodeAction] | None:
         catalog = ls.holder.catalog
@@ -527,12 +533,15 @@ def create_server(catalog: list[Path] | None = None) -> VgptServer:
         uri = document.uri
         cached = ls.cached_findings(document)
         rules = ls.rule_settings()
+        version = document.version
 
         def job(index: LineIndex) -> list[types.CodeAction]:
             findings = cached if cached is not None else analyze(index.text, catalog, rules)
             start = to_offset(index, params.range.start)
             end = to_offset(index, params.range.end)
-            return code_actions(index, uri, index.text, catalog, findings, start, end)
+            return code_actions(index, uri, index.text, catalog, findings, start, end) + \
+                ls.generation.actions(ls, index, uri, version, findings, start, end,
+                                      lambda f: to_diagnostic(index, uri, f))
 
         result: list[types.CodeAction] | None = await ls.on_snapshot(uri, job)
         return result
@@ -605,10 +614,12 @@ def create_server(catalog: list[Path] | None = None) -> VgptServer:
         return {"loaded": status.loaded, "objects": status.objects, "message": status.message}
 
     @server.command(DOCTOR_COMMAND)
-    def doctor(ls: VgptServer, *args: Any) -> str:
+    async def doctor(ls: VgptServer, *args: Any) -> str:
+        # On the runner: the model checks wait on the model server (up to 15 s a request).
         if ls.settings is None:
-            return diagnose(start=ls.root).as_text()
-        return diagnose(ls.settings.file, ls.settings.origins).as_text()
+            return (await ls.runner.run(lambda: diagnose(start=ls.root))).as_text()
+        settings = ls.settings
+        return (await ls.runner.run(diagnose, settings.file, settings.origins)).as_text()
 
     @server.command(SHOW_OBJECT_COMMAND)
     def show_object(ls: VgptServer, *args: Any) -> str | None:
@@ -617,6 +628,7 @@ def create_server(catalog: list[Path] | None = None) -> VgptServer:
             return None
         return render_object(catalog, str(args[0]))
 
+    register_generation(server)
     return server
 
 

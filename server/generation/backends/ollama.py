@@ -121,6 +121,51 @@ class OllamaBackend:
             elapsed_ms=(time.perf_counter() - started) * 1000.0,
         )
 
+    async def fill_in_middle(self, prompt: str, suffix: str,
+                             options: GenerationOptions) -> ModelReply:
+        """``/api/generate`` with ``suffix`` (fill-in-the-middle; the model's template must
+        use ``.Suffix``, see :meth:`info`), streamed so that a cancel stops the model.
+
+        No retry: an inline suggestion that failed once is already too late.
+        """
+        request_options: dict[str, Any] = {"num_ctx": options.num_ctx,
+                                           "temperature": options.temperature,
+                                           "num_predict": options.max_tokens}
+        if options.stop:
+            request_options["stop"] = list(options.stop)
+        started = time.perf_counter()
+        pieces: list[str] = []
+        final: ollama.GenerateResponse | None = None
+        try:
+            stream = await self._client.generate(
+                model=self._model, prompt=prompt, suffix=suffix, stream=True,
+                options=request_options, keep_alive=self._keep_alive)
+            async with aclosing(cast("AsyncGenerator[ollama.GenerateResponse, None]",
+                                     stream)) as parts:
+                async for part in parts:
+                    if part.response:
+                        pieces.append(part.response)
+                    if part.done:
+                        final = part
+                        break
+        except ollama.ResponseError as error:
+            failure = self._response_error(error)
+            raise (failure.error if isinstance(failure, TransientError) else failure) from None
+        except (ConnectionError, httpx.ConnectError, httpx.ConnectTimeout):
+            raise self._unreachable() from None
+        except httpx.TimeoutException:
+            raise timeout_error(f"Ollama model {self._model}", self._url,
+                                self._timeout) from None
+        except (httpx.TransportError, json.JSONDecodeError, pydantic.ValidationError):
+            raise self._cut() from None
+        if final is None:
+            raise self._cut()
+        return ModelReply(text=cut_at_stop("".join(pieces), options.stop),
+                          model=final.model or self._model,
+                          prompt_tokens=final.prompt_eval_count,
+                          completion_tokens=final.eval_count,
+                          elapsed_ms=(time.perf_counter() - started) * 1000.0)
+
     async def info(self) -> ModelInfo:
         """Server version, the pulled models, and for ours its context length and FIM support.
 

@@ -133,6 +133,42 @@ class OpenAICompatBackend:
         return ModelReply(text=cut_at_stop("".join(pieces), options.stop), model=served,
                           elapsed_ms=(time.perf_counter() - started) * 1000.0)
 
+    async def complete_raw(self, prompt: str, options: GenerationOptions) -> ModelReply:
+        """``/v1/completions`` with a raw prompt (fill-in-the-middle written in the model's
+        own marker tokens: vLLM rejects ``suffix``), streamed so that a cancel stops it.
+
+        No retry: an inline suggestion that failed once is already too late.
+        """
+        started = time.perf_counter()
+        pieces: list[str] = []
+        finish: str | None = None
+        model = self._model or await self._only_model()
+        try:
+            stream = await self._client.completions.create(
+                model=model, prompt=prompt, stream=True, temperature=options.temperature,
+                max_tokens=options.max_tokens,
+                stop=list(options.stop)[:4] if options.stop else openai.omit)
+            async with stream:
+                async for chunk in stream:
+                    for choice in chunk.choices[:1]:
+                        if choice.text:
+                            pieces.append(choice.text)
+                        if choice.finish_reason:
+                            finish = choice.finish_reason
+        except openai.APIStatusError as error:
+            failure = await self._status_error(error, model)
+            raise (failure.error if isinstance(failure, TransientError) else failure) from None
+        except openai.APITimeoutError:
+            raise timeout_error(f"model {model}", self._url, self._timeout) from None
+        except openai.APIConnectionError as error:
+            raise (self._unreachable() if _refused(error) else self._cut(model)) from None
+        except (openai.APIError, ValueError):
+            raise self._cut(model) from None
+        if finish is None:
+            raise self._cut(model)
+        return ModelReply(text=cut_at_stop("".join(pieces), options.stop), model=model,
+                          elapsed_ms=(time.perf_counter() - started) * 1000.0)
+
     async def info(self) -> ModelInfo:
         """``/v1/models``: whether our model is served, and its context length if the server says.
 
