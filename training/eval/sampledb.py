@@ -722,21 +722,28 @@ def _build_all(plan_: _Plan, jobs: list[tuple[Path, int]], rows: int, workers: i
     import multiprocessing
     import queue as queues
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
 
     context = multiprocessing.get_context("spawn")  # no fork of a threaded parent
     ticks = context.Queue()
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init,
-                             initargs=(ticks,)) as pool:
-        futures = [pool.submit(_worker_build, plan_, str(path), seed, rows)
-                   for path, seed in jobs]
-        pending = set(futures)
-        while pending:
-            _, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
-            with contextlib.suppress(queues.Empty):
-                while True:
-                    ticks.get_nowait()
-                    tick()
-        return [f.result() for f in futures]
+    try:
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init,
+                                 initargs=(ticks,)) as pool:
+            futures = [pool.submit(_worker_build, plan_, str(path), seed, rows)
+                       for path, seed in jobs]
+            pending = set(futures)
+            while pending:
+                _, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
+                with contextlib.suppress(queues.Empty):
+                    while True:
+                        ticks.get_nowait()
+                        tick()
+            return [f.result() for f in futures]
+    except BrokenProcessPool:
+        # A worker could not start or died (e.g. the environment changed under it): the
+        # build is deterministic, so building here gives the same databases, only slower.
+        return [_build_one(plan_, path, seed, rows, lambda: None, _view_body)
+                for path, seed in jobs]
 
 
 def build(catalog: Catalog, out: Path, *, databases: int = DEFAULT_DATABASES, seed: int = 0,
@@ -782,9 +789,11 @@ def build(catalog: Catalog, out: Path, *, databases: int = DEFAULT_DATABASES, se
     except BaseException:
         shutil.rmtree(scratch, ignore_errors=True)
         raise
-    return BuildSummary(out, [out / n for n in names], len(plan_.tables),
-                        len(plan_.views) + len(plan_.defined) - view_tables, view_tables,
-                        inserted, plan_.skipped, time.perf_counter() - started)
+    undefined = sum(t.obj.type is ObjectType.VIEW for t in plan_.tables)
+    return BuildSummary(out, [out / n for n in names], len(plan_.tables) - undefined,
+                        len(plan_.views) + len(plan_.defined) - view_tables,
+                        view_tables + undefined, inserted, plan_.skipped,
+                        time.perf_counter() - started)
 
 
 def _check_output(out: Path) -> None:
