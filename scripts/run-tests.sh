@@ -27,7 +27,7 @@ set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 ALL=(deps venv ruff mypy pytest editor)
-declare -A STAGE_CEILING_S=([deps]=900 [venv]=900 [ruff]=300 [mypy]=900 [pytest]=1800
+declare -A STAGE_CEILING_S=([deps]=900 [venv]=1500 [ruff]=300 [mypy]=900 [pytest]=1800
                             [editor]=1800)
 PYTHON="${PYTHON:-python3}"
 BUDGET_S="${VGPT2_CI_BUDGET_S:-2400}"
