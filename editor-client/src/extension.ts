@@ -16,6 +16,7 @@ import {
   TransportKind,
 } from "vscode-languageclient/node";
 import { type DiscoveryResult, findServer, INSTALL_INSTRUCTIONS, notFoundMessage, type ServerCommand } from "./discovery";
+import { isModelStatus, type ModelStatus, modelView } from "./model";
 import { checkArguments, toServerSettings } from "./settings";
 import {
   type CatalogStatus,
@@ -41,12 +42,17 @@ export interface Vgpt2Api {
   server(): ServerCommand | undefined;
   /** Resolves once a `vgpt2/catalogStatus` notification arrived after the latest (re)start. */
   whenCatalogStatus(): Promise<CatalogStatus>;
+  modelStatus(): ModelStatus | undefined;
+  /** Resolves with the next `vgpt2/modelStatus` (or the last one, if any arrived). */
+  whenModelStatus(): Promise<ModelStatus>;
 }
 
 let client: LanguageClient | undefined;
 let server: ServerCommand | undefined;
 let lastStatus: CatalogStatus | undefined;
 let statusWaiters: ((s: CatalogStatus) => void)[] = [];
+let lastModel: ModelStatus | undefined;
+let modelWaiters: ((s: ModelStatus) => void)[] = [];
 let statusItem: vscode.StatusBarItem;
 let output: vscode.LogOutputChannel;
 let checkProblems: vscode.DiagnosticCollection;
@@ -89,10 +95,12 @@ function showStatus(status: CatalogStatus | undefined, notFound?: string): void 
     statusItem.backgroundColor = new vscode.ThemeColor("statusBarItem.errorBackground");
   } else {
     const view = statusView(status);
-    statusItem.text = view.text;
-    statusItem.tooltip = view.tooltip;
+    const model = modelView(lastModel);
+    statusItem.text = view.text + (model?.text ?? "");
+    statusItem.tooltip = model?.tooltip ? `${view.tooltip}\n${model.tooltip}` : view.tooltip;
     statusItem.command = "vgpt2.client.doctor";
-    statusItem.backgroundColor = view.error ? new vscode.ThemeColor("statusBarItem.warningBackground") : undefined;
+    statusItem.backgroundColor = view.error || model?.problem
+      ? new vscode.ThemeColor("statusBarItem.warningBackground") : undefined;
   }
   statusItem.show();
 }
@@ -148,6 +156,15 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     showStatus(params);
     const waiters = statusWaiters;
     statusWaiters = [];
+    for (const w of waiters) w(params);
+  }));
+  lastModel = undefined;
+  context.subscriptions.push(next.onNotification("vgpt2/modelStatus", (params: unknown) => {
+    if (!isModelStatus(params)) return;
+    lastModel = params;
+    showStatus(lastStatus);
+    const waiters = modelWaiters;
+    modelWaiters = [];
     for (const w of waiters) w(params);
   }));
   next.onDidChangeState((e) => {
@@ -242,6 +259,26 @@ async function showObject(name?: string): Promise<vscode.TextDocument | undefine
 
 const objectChanged = new vscode.EventEmitter<vscode.Uri>();
 
+/**
+ * "vgpt2: Generate query from comment": the server generates from the comment at the cursor
+ * and inserts the query below it through workspace/applyEdit (one undoable edit), with
+ * progress in the status bar; a refusal or an error comes back as a notification.
+ */
+async function generateFromComment(): Promise<{ inserted: boolean; message: string } | undefined> {
+  const editor = vscode.window.activeTextEditor;
+  if (editor === undefined || editor.document.languageId !== "sql") {
+    void vscode.window.showInformationMessage("vgpt2: open a SQL file and put the cursor on a comment that describes the query.");
+    return undefined;
+  }
+  if (client === undefined || !client.isRunning()) {
+    void vscode.window.showErrorMessage("vgpt2: the language server is not running.");
+    return undefined;
+  }
+  const where = editor.selection.active;
+  return serverCommand<{ inserted: boolean; message: string }>("vgpt2.generateFromComment", [
+    editor.document.uri.toString(), { line: where.line, character: where.character }]);
+}
+
 async function checkWorkspace(): Promise<number> {
   checkProblems.clear();
   const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === "file");
@@ -334,6 +371,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Vgpt2A
   register("vgpt2.client.doctor", () => doctor());
   register("vgpt2.client.checkWorkspace", () => checkWorkspace());
   register("vgpt2.client.howToInstall", () => howToInstall());
+  register("vgpt2.client.generateFromComment", () => generateFromComment());
   register("vgpt2.client.restartServer", async () => {
     await stopClient();
     await startClient(context);
@@ -360,6 +398,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Vgpt2A
     whenCatalogStatus: () => lastStatus !== undefined
       ? Promise.resolve(lastStatus)
       : new Promise((resolve) => statusWaiters.push(resolve)),
+    modelStatus: () => lastModel,
+    whenModelStatus: () => lastModel !== undefined
+      ? Promise.resolve(lastModel)
+      : new Promise((resolve) => modelWaiters.push(resolve)),
   };
 }
 

@@ -2,9 +2,12 @@
  * The `vgpt2.*` editor settings -> what the language server reads (pure; no `vscode` import).
  *
  * The server takes the section `vgpt2` with `catalog` (paths), `rules` (code -> level),
- * `nolockOnCompletion` and `diagnosticsDelayMs`, as initializationOptions and through
+ * `nolockOnCompletion`, `diagnosticsDelayMs`, `model` and `inlineCompletion` (model.ts), as
+ * initializationOptions and through
  * workspace/configuration. Client-only settings (serverPath, pythonPath, trace) stay here.
  */
+
+import { type InlineSettings, inlineSettings, type ModelSettings, modelSettings } from "./model";
 
 export type RuleLevel = "error" | "warning" | "info" | "hint" | "off";
 export const RULE_LEVELS: readonly RuleLevel[] = ["error", "warning", "info", "hint", "off"];
@@ -14,6 +17,8 @@ export interface ServerSettings {
   rules?: Record<string, string>;
   nolockOnCompletion?: boolean;
   diagnosticsDelayMs?: number;
+  model?: ModelSettings;
+  inlineCompletion?: InlineSettings;
 }
 
 export const CLIENT_ONLY_KEYS = ["serverPath", "pythonPath", "trace"] as const;
@@ -73,6 +78,10 @@ export function toServerSettings(source: SettingsSource): ServerSettings {
   if (nolock !== undefined) out.nolockOnCompletion = nolock;
   const delay = toDelay(read(source, "diagnosticsDelayMs"));
   if (delay !== undefined) out.diagnosticsDelayMs = delay;
+  const model = modelSettings((key) => read(source, key));
+  if (model) out.model = model;
+  const inline = inlineSettings((key) => read(source, key));
+  if (inline) out.inlineCompletion = inline;
   return out;
 }
 
