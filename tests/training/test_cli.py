@@ -155,6 +155,8 @@ def test_a_live_model_through_the_engine(runner: CliRunner, questions: Path,
     assert cases["jc-1"]["correct"] is False and cases["jc-1"]["outcome"] == "wrong"
     assert cases["ap-2"]["correct"] is True and cases["ap-2"]["repairs"] == 1
     assert "InvoiceAmount" in str(cases["ap-2"]["raw_sql"])
+    assert "InvoiceAmount" in str(cases["ap-2"]["raw_reply"])
+    assert "```sql" in str(cases["ap-1"]["raw_reply"])  # the reply as the model sent it
     assert cases["ap-2"]["unknown_names_raw"] is True and cases["ap-2"]["unknown_names"] is False
     assert cases["probe-1"]["correct"] is True
     summary = run["summary"]
@@ -217,6 +219,10 @@ def test_the_html_report_in_chromium(runner: CliRunner, questions: Path, tmp_pat
     assert "j.JCCo = 2" in dom and "j.JCCo = 1" in dom  # predicted and gold side by side
     bars = dict(re.findall(r'data-module="(\w+)" data-run="0" data-accuracy="([\d.]+)"', dom))
     assert bars == {"AP": "1.0000", "JC": "0.0000"}
+    tags = dict(re.findall(r'<tr data-group="([^"]+)"><th scope="row">[^<]*</th><td>([^<]*)</td>',
+                           dom))
+    assert tags == {"aggregate": "100.0% (1/1)", "join": "100.0% (1/1)",
+                    "single table": "50.0% (1/2)"}
 
     compare = runner.invoke(app, ["eval", "--compare", str(tmp_path / "a"), str(tmp_path / "b"),
                                   "--out", str(tmp_path / "cmp")])

@@ -10,8 +10,9 @@ Predictions, one object a line (any system's output, scored the same way)::
     {"id": "ap-001", "sql": "SELECT ..." | null, "refused": false}
 
 A prediction may also carry ``message`` and ``suggestions`` (the text of a
-refusal, the objects it names) and ``latency_ms``. Bad lines are errors naming
-the file and line, never skipped.
+refusal, the objects it names), ``latency_ms`` and ``raw_sql`` (the model's SQL
+before any checks or fixes, for the unknown-name rate of the raw output). Bad
+lines are errors naming the file and line, never skipped.
 """
 
 from __future__ import annotations
@@ -54,7 +55,9 @@ class Prediction:
     suggestions: tuple[str, ...] = ()
     latency_ms: float | None = None
     raw_sql: str | None = None
-    """The model's own SQL before checks and fixes (live backends only)."""
+    """The model's own SQL before checks and fixes (live backends, or a file's ``raw_sql``)."""
+    raw_reply: str | None = None
+    """The model's first reply, whole (live backends only)."""
     repairs: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -142,11 +145,14 @@ def load_predictions(path: Path) -> dict[str, Prediction]:
         latency = record.get("latency_ms")
         if latency is not None and not isinstance(latency, int | float):
             raise FormatError(f"{path}:{number}: \"latency_ms\" must be a number")
+        raw = record.get("raw_sql")
+        if raw is not None and not isinstance(raw, str):
+            raise FormatError(f"{path}:{number}: \"raw_sql\" must be a string or null")
         predictions[qid] = Prediction(
             id=qid, sql=sql, refused=refused,
             message=_text(path, number, record, "message", required=False),
             suggestions=_strings(path, number, record, "suggestions"),
-            latency_ms=float(latency) if latency is not None else None)
+            latency_ms=float(latency) if latency is not None else None, raw_sql=raw)
     return predictions
 
 

@@ -236,6 +236,24 @@ def _summary_table(runs: list[tuple[str, dict[str, Any]]]) -> str:
             f"<tbody>{''.join(rows)}</tbody></table>")
 
 
+def _groups(runs: list[tuple[str, dict[str, Any]]], key: str, label: str) -> str:
+    """Accuracy per tag (or module) for each run, as a table."""
+    names = sorted({g for _, run in runs for g in run["summary"].get(key, {})})
+    head = "".join(f"<th>{html.escape(name)}</th>" for name, _ in runs)
+    rows = []
+    for name in names:
+        cells = []
+        for _, run in runs:
+            group = run["summary"].get(key, {}).get(name)
+            text = (f"{_pct(group['accuracy'])} ({group['correct']}/{group['total']})"
+                    if group else "—")
+            cells.append(f"<td>{html.escape(text)}</td>")
+        rows.append(f'<tr data-group="{html.escape(name)}"><th scope="row">'
+                    f"{html.escape(name)}</th>{''.join(cells)}</tr>")
+    return (f'<table id="{key}"><thead><tr><th>{html.escape(label)}</th>{head}</tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table>")
+
+
 def _failures(run: dict[str, Any]) -> str:
     wrong = [c for c in run["cases"] if not c["correct"]]
     if not wrong:
@@ -270,7 +288,8 @@ def render_html(title: str, runs: list[tuple[str, dict[str, Any]]],
                      f"{html.escape(name)}" for i, (name, _) in enumerate(runs))
     body = [f"<h1>{html.escape(title)}</h1>", "<h2>Summary</h2>", _summary_table(runs),
             "<h2>Execution accuracy per module</h2>", f'<p class="legend">{legend}</p>',
-            _bars(runs)]
+            _bars(runs), "<h2>Execution accuracy per tag</h2>",
+            _groups(runs, "per_tag", "Tag")]
     if comparison is not None:
         for label, ids in (("Fixed", comparison.fixed), ("Broken", comparison.broken)):
             items = "".join(f"<li>{html.escape(i)}</li>" for i in ids) or "<li>none</li>"

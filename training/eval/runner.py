@@ -83,6 +83,7 @@ async def predict(questions: Sequence[Question], catalog: Catalog,
         predictions[question.id] = Prediction(
             id=question.id, sql=result.sql, refused=result.refused, message=result.message,
             suggestions=tuple(result.suggestions), latency_ms=elapsed, raw_sql=raw,
+            raw_reply=recorder.replies[0] if recorder is not None and recorder.replies else None,
             repairs=result.repairs, extra={"backend": result.backend, "model": result.model})
         if progress is not None:
             progress("questions", number, len(questions))

@@ -69,6 +69,7 @@ class Case:
     gold_sql: str | None
     predicted_sql: str | None
     raw_sql: str | None = None
+    raw_reply: str | None = None
     refused: bool = False
     message: str = ""
     nolock: bool | None = None
@@ -83,6 +84,7 @@ class Case:
                 "outcome": str(self.outcome), "kind": self.kind, "module": self.module,
                 "tags": list(self.tags), "question": self.question, "gold_sql": self.gold_sql,
                 "predicted_sql": self.predicted_sql, "raw_sql": self.raw_sql,
+                "raw_reply": self.raw_reply,
                 "refused": self.refused, "message": self.message, "nolock": self.nolock,
                 "parses": self.parses, "unknown_names": self.unknown_names,
                 "unknown_names_raw": self.unknown_names_raw, "repairs": self.repairs,
@@ -291,6 +293,7 @@ class Scorer:
             case.outcome, case.reason = Outcome.MISSING, "no prediction for this question"
             return case
         case.raw_sql = prediction.raw_sql
+        case.raw_reply = prediction.raw_reply
         case.refused = prediction.refused
         case.message = prediction.message
         case.repairs = prediction.repairs
