@@ -218,8 +218,10 @@ def test_no_overlap_with_the_shipped_evaluation_set(dataset: Path) -> None:
 def test_deterministic_per_seed(sample_catalog: Catalog, databases: list[Path],
                                 tmp_path: Path) -> None:
     manifests = []
-    for name, seed in (("a", 3), ("b", 3), ("c", 4)):
-        build(sample_catalog, databases, BuildOptions(out=tmp_path / name, seed=seed, limit=30))
+    for name, seed, workers in (("a", 3, 1), ("b", 3, 2), ("c", 4, 1)):
+        # the same seed in one process or two worker processes: the same files
+        build(sample_catalog, databases, BuildOptions(out=tmp_path / name, seed=seed, limit=30,
+                                                      workers=workers))
         manifests.append(json.loads((tmp_path / name / "manifest.json").read_text()))
     assert manifests[0]["hashes"] == manifests[1]["hashes"]
     assert manifests[0]["hashes"]["sft.train.jsonl"] != manifests[2]["hashes"]["sft.train.jsonl"]

@@ -30,6 +30,8 @@ CHAINS: tuple[tuple[str, ...], ...] = (
     ("ARTH", "ARCM"), ("PRTH", "PREH"), ("APTH", "APTL"), ("APTH", "APVM"), ("JCJM", "JCJP"),
     ("JCCM", "JCCI"), ("APTL", "APTD"), ("SLHD", "APVM"), ("POHD", "APVM"), ("JCJP", "JCCP"),
     ("ARTH", "ARTL"), ("PRTH", "PRDT"), ("GLAC", "GLDT"), ("EMEM", "EMCD"), ("INMT", "INDT"),
+    ("JCJM", "JCJP", "JCCP"), ("APTH", "APTL", "APTD"), ("POHD", "POIT", "APVM"),
+    ("SLHD", "SLIT", "APVM"), ("ARTH", "ARTL", "ARCM"), ("PRTH", "PREH", "PRDT"),
 )
 """Joins the dataset must teach, within and across modules (whole composite keys)."""
 FIRST_MONTHS = tuple(f"{2024 + (6 + m) // 12}-{(6 + m) % 12 + 1:02d}-01" for m in range(12))
@@ -60,6 +62,8 @@ class ObjectInfo:
     statuses: tuple[tuple[str, str, str, str], ...]
     """(column, code, meaning, source) for documented codes."""
     report: bool
+    numbers: frozenset[str] = frozenset()
+    """Every column of a numeric type (key columns too): their codes are not quoted."""
 
 
 def object_info(catalog: Catalog, obj: CatalogObject) -> ObjectInfo | None:
@@ -89,8 +93,9 @@ def object_info(catalog: Catalog, obj: CatalogObject) -> ObjectInfo | None:
     if not nouns:
         clause = _FIRST_CLAUSE.match(obj.description or "")
         nouns = (clause.group(1).strip().lower(),) if clause else ()
+    numbers = frozenset(c.name for c in columns if base[c.name] in _NUMERIC | {"tinyint"})
     return ObjectInfo(obj.name, obj.module, company, key, nouns, numeric, text, dates, month,
-                      tuple(statuses), bool(_REPORT_VIEW.match(obj.name)))
+                      tuple(statuses), bool(_REPORT_VIEW.match(obj.name)), numbers)
 
 
 def _base(column: Column) -> str:
@@ -132,7 +137,7 @@ def _company_words(info: ObjectInfo, value: int) -> str:
     if not info.company:
         return ""
     module = info.company[:-2]
-    return f" in {module} company {value}"
+    return f" in {module} company {value}" if module else f" in company {value}"
 
 
 def _pick(rng: random.Random, pool: Sequence[str], low: int, high: int) -> list[str]:
@@ -286,7 +291,7 @@ def _status(info: ObjectInfo, rng: random.Random, number: int) -> Candidate | No
     a = alias_for(info.name, ())
     company = rng.choice(COMPANIES)
     select = list(dict.fromkeys([*info.key[1:3], column, *columns]))
-    literal = code if re.fullmatch(r"-?\d+", code) and _is_number(info, column) else f"'{code}'"
+    literal = code if re.fullmatch(r"-?\d+", code) and column in info.numbers else f"'{code}'"
     sql = (_declare(info.company, company) + "SELECT " + ", ".join(f"{a}.{c}" for c in select)
            + f"\nFROM dbo.{info.name} AS {a} WITH (NOLOCK)\n"
            + _where(a, info.company, [f"{a}.{column} = {literal}"]))
@@ -298,13 +303,6 @@ def _status(info: ObjectInfo, rng: random.Random, number: int) -> Candidate | No
                 f"{noun}{where} with {column} {short!r}: list them.",
                 f"Which {noun} are {short.lower()} ({column}){where}?")[phrasing]
     return _candidate(info, question, sql, "single table", f"status.{phrasing}", select, number)
-
-
-_NUMERIC_COLUMNS: dict[str, bool] = {}
-
-
-def _is_number(info: ObjectInfo, column: str) -> bool:
-    return column in info.numeric or _NUMERIC_COLUMNS.get(f"{info.name}.{column}", False)
 
 
 def _top(info: ObjectInfo, rng: random.Random, number: int) -> Candidate | None:
@@ -337,7 +335,7 @@ def _report_view(info: ObjectInfo, rng: random.Random, number: int) -> Candidate
     columns = _pick(rng, info.text + info.numeric + info.dates + info.key, 2, 5)
     a = alias_for(info.name, ())
     company = rng.choice(COMPANIES)
-    co = info.company if info.company in columns or info.company else None
+    co = info.company
     sql = (_declare(co, company) + "SELECT " + ", ".join(f"{a}.{c}" for c in columns)
            + f"\nFROM dbo.{info.name} AS {a} WITH (NOLOCK)\n" + _where(a, co))
     phrasing = rng.randrange(2)
