@@ -13,10 +13,16 @@ import json
 import math
 import os
 import random
+import subprocess
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
 pytest.importorskip("trl", reason="trl comes with the training extra (pip install -e .[training])")
 pytest.importorskip("peft", reason="peft comes with the training extra")
@@ -105,7 +111,7 @@ def tiny_config(tmp: Path, dataset: Path, **sections: str) -> Path:
     """A config for the tiny CPU model; ``sections`` add or replace TOML sections."""
     parts = {
         "model": "[model]\n[model.tiny]\nhidden_size = 64\nlayers = 2\nheads = 4\nkv_heads = 2\n"
-                 "intermediate_size = 128\nvocab_size = 600\n",
+                 "intermediate_size = 128\nvocab_size = 600\nmax_positions = 65536\n",
         "dataset": f"[dataset]\ndir = {json.dumps(str(dataset))}\neval_fraction = 0.1\n",
         "lora": "[lora]\nr = 8\nalpha = 16\ndropout = 0.0\n"
                 "modules_to_save = [\"embed_tokens\", \"lm_head\"]\n",
@@ -256,3 +262,243 @@ def test_loss_guard_fails_a_stage_whose_loss_does_not_fall(tmp_path: Path,
     run = new_run(tiny_config(tmp_path, dataset, sft=sft))
     with pytest.raises(GuardError, match="did not decrease over the first 5 logged steps"):
         run_stage(run, "sft")
+
+
+def test_merge_then_reload_gives_the_adapter_models_outputs(sft_run: RunDir) -> None:
+    from peft import PeftModel
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from vgpt2.training.pipeline.merge import merge_adapter
+    from vgpt2.training.pipeline.stages.common import tiny_base
+
+    base = tiny_base(sft_run, sft_run.config())
+    out = merge_adapter(base, sft_run.adapter_dir("sft"), sft_run.path / "merged-check",
+                        "float32")
+    assert (out / "model.safetensors").is_file()
+    assert all(p.stat().st_mode & 0o044 == 0o044 for p in out.iterdir())  # others can read
+    tokenizer = AutoTokenizer.from_pretrained(str(out))
+    assert tokenizer.chat_template and "<|im_start|>" in tokenizer.chat_template
+    ids = tokenizer(["SELECT APCo FROM dbo.APTH WITH (NOLOCK)"], return_tensors="pt")
+    adapted = PeftModel.from_pretrained(AutoModelForCausalLM.from_pretrained(str(base)),
+                                        str(sft_run.adapter_dir("sft"))).eval()
+    merged = AutoModelForCausalLM.from_pretrained(str(out)).eval()
+    with torch.no_grad():
+        expected = adapted(**ids).logits
+        got = merged(**ids).logits
+    assert torch.allclose(expected, got, atol=1e-4)
+    untouched = AutoModelForCausalLM.from_pretrained(str(base)).eval()
+    with torch.no_grad():
+        assert not torch.allclose(untouched(**ids).logits, got, atol=1e-3)  # it did train
+
+
+class _OllamaRecorder:
+    """Ollama's create API on loopback: /api/version, /api/blobs/DIGEST, /api/create."""
+
+    def __init__(self) -> None:
+        self.blobs: dict[str, int] = {}
+        self.created: list[dict[str, Any]] = []
+        recorder = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+            def _reply(self, status: int, payload: dict[str, Any]) -> None:
+                body = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_GET(self) -> None:
+                if self.path == "/api/version":
+                    self._reply(200, {"version": "0.13.0"})
+                else:
+                    self._reply(404, {"error": "not found"})
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                data = self.rfile.read(length)
+                if self.path.startswith("/api/blobs/sha256:"):
+                    recorder.blobs[self.path.rsplit("/", 1)[1]] = len(data)
+                    self._reply(201, {})
+                elif self.path == "/api/create":
+                    recorder.created.append(json.loads(data))
+                    self._reply(200, {"status": "success"})
+                else:
+                    self._reply(404, {"error": "not found"})
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+    def __enter__(self) -> _OllamaRecorder:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def test_export_writes_a_modelfile_and_creates_the_model_in_ollama(sft_run: RunDir) -> None:
+    from vgpt2.training.pipeline.export import parse_modelfile, system_prompt
+    from vgpt2.training.pipeline.pipeline import export_run, merge_run
+
+    if not sft_run.merged_dir.is_dir():
+        merge_run(sft_run)
+    with _OllamaRecorder() as ollama:
+        result = export_run(sft_run, name="vgpt2-tiny", quantize="q8_0", url=ollama.url)
+    assert result.created, result.message
+    commands = dict(parse_modelfile(result.modelfile.read_text(encoding="utf-8")))
+    assert Path(commands["FROM"]) == sft_run.merged_dir.resolve()
+    assert ".Suffix" in commands["TEMPLATE"] and "<|fim_middle|>" in commands["TEMPLATE"]
+    assert commands["SYSTEM"] == system_prompt()
+    (request,) = ollama.created
+    assert request["model"] == "vgpt2-tiny" and request["quantize"] == "q8_0"
+    assert "model.safetensors" in request["files"] and "tokenizer.json" in request["files"]
+    assert set(request["files"].values()) <= set(ollama.blobs)
+    assert request["parameters"]["temperature"] == 0
+    assert "<|im_end|>" in request["parameters"]["stop"]
+    assert request["template"] == commands["TEMPLATE"]
+
+
+def test_export_without_ollama_leaves_the_modelfile_and_the_command(sft_run: RunDir) -> None:
+    from vgpt2.training.pipeline.pipeline import export_run, merge_run
+
+    from tests.generation.model_server import free_port
+
+    if not sft_run.merged_dir.is_dir():
+        merge_run(sft_run)
+    result = export_run(sft_run, name="vgpt2-tiny", quantize=None,
+                        url=f"http://127.0.0.1:{free_port()}")
+    assert not result.created
+    assert "not reachable" in result.message
+    assert f'ollama create vgpt2-tiny -f "{sft_run.path / "Modelfile"}"' in result.message
+    assert result.modelfile.is_file()
+
+
+def _wait_for(predicate: Any, process: subprocess.Popen[bytes], log: Path,
+              ceiling_s: float = 900.0) -> None:
+    """Until ``predicate()``; fails early when the process died (the machine is busy: no
+    tight timeout, only a ceiling against a hang)."""
+    deadline = time.monotonic() + ceiling_s
+    while not predicate():
+        if process.poll() is not None:
+            pytest.fail(f"exited with {process.returncode}:\n{log.read_text()[-3000:]}")
+        if time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"not reached within {ceiling_s:g} s")
+        time.sleep(0.2)
+
+
+def _complete_checkpoint(runs: Path, step: int) -> bool:
+    for state in runs.glob(f"*/sft/checkpoint-{step}/trainer_state.json"):
+        try:
+            return bool(json.loads(state.read_text()))
+        except ValueError:
+            return False
+    return False
+
+
+def test_an_interrupted_sft_resumes_from_its_last_checkpoint(tmp_path: Path,
+                                                            dataset: Path) -> None:
+    from vgpt2.training.cli import app
+
+    sft = ("[sft]\nlearning_rate = 3e-3\nmax_steps = 40\nbatch_size = 4\n"
+           "gradient_accumulation = 1\nmax_length = 192\nlogging_steps = 5\nsave_steps = 10\n"
+           "save_total_limit = 5\nscheduler = \"constant\"\nwarmup_ratio = 0.0\n")
+    config = tiny_config(tmp_path, dataset, sft=sft)
+    out = tmp_path / "out"
+    log = tmp_path / "first.log"
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "TOKENIZERS_PARALLELISM": "false"}
+    with log.open("wb") as sink:
+        process = subprocess.Popen([sys.executable, "-m", "vgpt2.training.cli", "sft",
+                                    "--config", str(config), "--out", str(out)],
+                                   stdout=sink, stderr=subprocess.STDOUT, env=env)
+    try:
+        _wait_for(lambda: _complete_checkpoint(out, 10), process, log)
+    finally:
+        process.kill()  # a crash: no clean shutdown
+        process.wait(timeout=120)
+    (run_path,) = out.iterdir()
+    run = RunDir.open(run_path)
+    assert run.status("sft") == "running"
+    result = CliRunner().invoke(app, ["sft", "--config", str(config), "--run", str(run_path),
+                                      "--resume"])
+    assert result.exit_code == 0, result.output
+    assert "sft: resuming from checkpoint-" in run.log_file.read_text()
+    assert run.status("sft") == "done"
+    state = json.loads((run.last_checkpoint("sft") / "trainer_state.json").read_text())
+    assert state["global_step"] == 40
+    assert (run.adapter_dir("sft") / "adapter_model.safetensors").is_file()
+
+
+GATE = ("[gate]\nfloor = 0.0\nmax_questions = 4\ndatabases = 1\nmax_tokens = 32\n"
+        "num_ctx = 4096\nrepair_rounds = 0\ncompare_untrained = true\n")
+
+
+def test_run_goes_end_to_end_and_the_gate_scores_the_served_model(tmp_path: Path,
+                                                                   dataset: Path) -> None:
+    """sft → dpo → kto → merge → eval (through transformers serve) → export, one command."""
+    from vgpt2.training.cli import app
+
+    config = tiny_config(tmp_path, dataset, gate=GATE, export="[export]\nnum_ctx = 4096\n")
+    result = CliRunner().invoke(app, ["run", str(config), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    (run_path,) = (tmp_path / "out").iterdir()
+    run = RunDir.open(run_path)
+    assert {s: run.status(s) for s in ("sft", "dpo", "kto", "merge", "eval")} == dict.fromkeys(
+        ("sft", "dpo", "kto", "merge", "eval"), "done")
+    for stage in ("sft", "dpo", "kto"):
+        assert (run.adapter_dir(stage) / "adapter_config.json").is_file()
+    assert (run.merged_dir / "model.safetensors").is_file()
+    assert "FROM " in (run_path / "Modelfile").read_text()
+    summary = json.loads((run_path / "eval" / "summary.json").read_text())
+    assert summary["questions"] == 4 and summary["passed"]
+    assert summary["untrained_execution_accuracy"] is not None
+    assert summary["catalog_execution_accuracy"] is not None
+    assert (run_path / "eval" / "trained" / "results.json").is_file()
+    assert (run_path / "dataset-manifest.json").is_file()
+
+
+def test_a_run_below_its_floor_fails_and_is_not_exported(tmp_path: Path, dataset: Path) -> None:
+    from vgpt2.training.cli import app
+
+    gate = GATE.replace("floor = 0.0", "floor = 1.0").replace("compare_untrained = true",
+                                                              "compare_untrained = false")
+    config = tiny_config(tmp_path, dataset, gate=gate, export="[export]\nnum_ctx = 4096\n",
+                         dpo="[dpo]\nenabled = false\n", kto="[kto]\nenabled = false\n")
+    result = CliRunner().invoke(app, ["run", str(config), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 3, result.output
+    assert "below the floor" in result.output
+    (run_path,) = (tmp_path / "out").iterdir()
+    assert RunDir.open(run_path).status("eval") == "failed"
+    assert not (run_path / "Modelfile").exists()
+
+
+def test_sft_through_accelerate_with_two_cpu_processes(tmp_path: Path, dataset: Path) -> None:
+    """The multi-GPU path (accelerate launch, torch.distributed) on CPU with gloo."""
+    from vgpt2.training.cli import app
+
+    sft = ("[sft]\nlearning_rate = 3e-3\nmax_steps = 12\nbatch_size = 4\n"
+           "gradient_accumulation = 1\nmax_length = 192\nlogging_steps = 3\nsave_steps = 50\n"
+           "scheduler = \"constant\"\nwarmup_ratio = 0.0\n")
+    config = tiny_config(tmp_path, dataset, sft=sft)
+    os.environ["OMP_NUM_THREADS"] = "1"
+    result = CliRunner().invoke(app, ["sft", "--config", str(config), "--out",
+                                      str(tmp_path / "out"), "--accelerate-config", "cpu",
+                                      "--num-processes", "2", "--cpu"])
+    assert result.exit_code == 0, result.output
+    (run_path,) = (tmp_path / "out").iterdir()
+    run = RunDir.open(run_path)
+    assert run.status("sft") == "done"
+    assert (run.adapter_dir("sft") / "adapter_model.safetensors").is_file()
+    rows = [r for r in run.metrics("sft") if "loss" in r]
+    assert len(rows) == 4 and rows[-1]["loss"] < rows[0]["loss"]
+    assert len({r["step"] for r in rows}) == len(rows)  # rank 0 alone wrote the metrics
+    # 12 steps of 4 records cover ~70 records 0.7 times in one process, 1.4 times in two
+    assert rows[-1]["epoch"] > 1.0

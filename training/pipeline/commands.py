@@ -98,11 +98,12 @@ def _stage_command(stage: str) -> Any:
             "--resume", help="Continue --run from the stage's last checkpoint.")] = False,
         accelerate_config: Annotated[str | None, typer.Option(
             "--accelerate-config", help="Launch through `accelerate launch` with this config "
-            "file (or a shipped one: zero3, fsdp_qlora).")] = None,
+            "file (or a shipped one: zero3, fsdp_qlora, cpu).")] = None,
         num_processes: Annotated[int | None, typer.Option(
             "--num-processes", min=1, help="Processes (GPUs) for accelerate.")] = None,
         cpu: Annotated[bool, typer.Option(
-            "--cpu", help="accelerate on CPU (gloo), for testing the multi-process path.")
+            "--cpu", help="Several CPU processes (gloo), to try the multi-process path; "
+            "needs [train] device = \"cpu\".")
         ] = False,
     ) -> None:
         if resume and run_dir is None:
@@ -111,6 +112,10 @@ def _stage_command(stage: str) -> Any:
         def action() -> Any:
             run = _open_run(run_dir) if run_dir is not None else _new_run(config, out)
             if accelerate_config is not None:
+                from vgpt2.training.pipeline.stages.common import base_for
+
+                base_for(run, stage, run.config())  # checks the stage may start; builds a tiny
+                # base once here rather than in every process
                 return _launch(stage, run.path, accelerate_config, num_processes, cpu, resume)
             from vgpt2.training.pipeline.stages import run_stage
 
@@ -136,11 +141,17 @@ def _launch(stage: str, run: Path, config: str, processes: int | None, cpu: bool
         shutil.which("accelerate")
     if launcher is None:
         _fail("accelerate is not installed (pip install -e .[training])")
-    command = [launcher, "launch", "--config_file", str(config_file)]
+    from vgpt2.training.pipeline.serve import free_port
+
+    # A free loopback port for the processes' rendezvous: the default 29500 may be taken.
+    command = [launcher, "launch", "--config_file", str(config_file),
+               "--main_process_port", str(free_port())]
     if processes is not None:
         command += ["--num_processes", str(processes)]
     if cpu:
-        command += ["--cpu"]
+        # accelerate's own --cpu means one process (several need mpirun); its torchrun
+        # launcher starts them, and the trainer (use_cpu) joins them over gloo.
+        command += ["--multi_gpu"]
     command += ["-m", "vgpt2.training.pipeline.launch", stage, str(run)]
     if resume:
         command.append("--resume")

@@ -188,10 +188,30 @@ class TrainSection(_Section):
     threads: int | None = Field(default=None, ge=1, description="torch threads on CPU.")
 
 
+class DatasetBuild(_Section):
+    """Options of the dataset stage (``vgpt2-train dataset``), run into RUN/dataset."""
+
+    catalog: list[Path] = Field(default_factory=list,
+                                description="Default: the bundled sample catalog.")
+    limit: int | None = Field(default=None, ge=1, description="Cap the generated records.")
+    seed: int = 0
+    workers: int = Field(default=0, ge=0, le=64)
+
+
 class DatasetSection(_Section):
-    dir: Path = Field(description="The folder `vgpt2-train dataset` wrote (sft.jsonl, ...).")
-    eval_fraction: float = Field(default=0.05, ge=0.0, lt=0.5,
-                                 description="Held out for the smoke generation.")
+    dir: Path | None = Field(default=None, description="The folder `vgpt2-train dataset` "
+                             "wrote (sft.train.jsonl, ...); omit it and give [dataset.build] "
+                             "to build the dataset in the run directory.")
+    build: DatasetBuild | None = None
+    eval_fraction: float = Field(
+        default=0.05, ge=0.0, lt=0.5, description="Held out for the smoke generation when "
+        "the dataset has no .eval.jsonl split.")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> DatasetSection:
+        if (self.dir is None) == (self.build is None):
+            raise ValueError("give exactly one of dir (a built dataset) or [dataset.build]")
+        return self
 
 
 class OutputSection(_Section):
@@ -221,7 +241,10 @@ class TrainConfig(_Section):
             return path if path.is_absolute() else (folder / path).resolve()
 
         data = self.model_copy(deep=True)
-        data.dataset.dir = absolute(data.dataset.dir)
+        if data.dataset.dir is not None:
+            data.dataset.dir = absolute(data.dataset.dir)
+        if data.dataset.build is not None:
+            data.dataset.build.catalog = [absolute(p) for p in data.dataset.build.catalog]
         data.output.root = absolute(data.output.root)
         if data.gate.questions is not None:
             data.gate.questions = absolute(data.gate.questions)

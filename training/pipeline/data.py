@@ -55,6 +55,16 @@ class Labelled:
     label: bool
 
 
+def dataset_file(folder: Path, kind: str, split: str = "train") -> Path:
+    """``KIND.train.jsonl`` (or ``KIND.eval.jsonl``) as ``vgpt2-train dataset`` writes them;
+    a plain ``KIND.jsonl`` is the training file of a dataset made by hand."""
+    split_file = folder / f"{kind}.{split}.jsonl"
+    if split_file.is_file() or split != "train":
+        return split_file
+    plain = folder / f"{kind}.jsonl"
+    return plain if plain.is_file() else split_file
+
+
 def read_jsonl(path: Path) -> list[tuple[int, dict[str, Any]]]:
     """(line number, object) per non-blank line."""
     try:

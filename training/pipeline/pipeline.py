@@ -1,4 +1,4 @@
-"""The whole run: sft → dpo → kto → merge → eval gate → export, as configured.
+"""The whole run: dataset → sft → dpo → kto → merge → eval gate → export, as configured.
 
 The gate runs before the export: a run that scores below its floor is marked
 failed and never reaches Ollama. With ``resume`` the stages already done are
@@ -7,6 +7,8 @@ kept and the unfinished one continues from its last checkpoint.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +88,32 @@ def gate_run(run: RunDir) -> dict[str, Any]:
     return summary
 
 
+def build_dataset(run: RunDir) -> Path:
+    """The dataset stage: ``vgpt2-train dataset`` into RUN/dataset (kept when resuming)."""
+    config = run.config()
+    out = run.dataset_dir(config)
+    build = config.dataset.build
+    if build is None or (out / "manifest.json").is_file():
+        run.set_status("dataset", "skipped" if build is None else "done")
+        return out
+    command = [sys.executable, "-m", "vgpt2.training.cli", "dataset", "--out", str(out),
+               "--seed", str(build.seed), "--workers", str(build.workers)]
+    for catalog in build.catalog:
+        command += ["--catalog", str(catalog)]
+    if build.limit is not None:
+        command += ["--limit", str(build.limit)]
+    run.set_status("dataset", "running")
+    run.log("dataset: " + " ".join(command))
+    with run.log_file.open("a", encoding="utf-8") as log:
+        code = subprocess.call(command, stdout=log, stderr=subprocess.STDOUT)
+    if code != 0 or not (out / "manifest.json").is_file():
+        run.set_status("dataset", "failed", f"vgpt2-train dataset exited with {code}")
+        raise StageError(f"the dataset stage failed (exit {code}); see {run.log_file}")
+    run.copy_manifest(config)
+    run.set_status("dataset", "done")
+    return out
+
+
 def run_pipeline(run: RunDir, *, resume: bool = False, console: Console | None = None,
                  catalog: Any = None) -> dict[str, Any]:
     """Every configured stage in order; raises on the first failure (state says which)."""
@@ -94,6 +122,7 @@ def run_pipeline(run: RunDir, *, resume: bool = False, console: Console | None =
     console = console or Console(stderr=True)
     config = run.config()
     outcome: dict[str, Any] = {"run": str(run.path)}
+    outcome["dataset"] = str(build_dataset(run))
     for stage in TRAINED:
         if not getattr(config, stage).enabled:
             run.set_status(stage, "skipped")

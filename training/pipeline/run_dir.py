@@ -31,7 +31,7 @@ from typing import Any, Literal
 from vgpt2.training.pipeline.config import ConfigError, TrainConfig, parse_config
 
 Status = Literal["pending", "running", "done", "failed", "skipped"]
-STAGES = ("sft", "dpo", "kto", "merge", "export", "eval")
+STAGES = ("dataset", "sft", "dpo", "kto", "merge", "eval", "export")
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -83,12 +83,19 @@ class RunDir:
         write_atomic(self.path / "config.toml", config_text)
         write_atomic(self.path / "config.resolved.json",
                      json.dumps(config.model_dump(mode="json"), indent=2) + "\n")
-        manifest = config.dataset.dir / "manifest.json"
-        if manifest.is_file():
-            shutil.copyfile(manifest, self.path / "dataset-manifest.json")
         (self.path / "logs").mkdir()
+        self.copy_manifest(config)
         self._write_state({"stages": {stage: "pending" for stage in STAGES},
                            "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})
+
+    def dataset_dir(self, config: TrainConfig) -> Path:
+        """The configured dataset folder, or the one the dataset stage builds in the run."""
+        return config.dataset.dir if config.dataset.dir is not None else self.path / "dataset"
+
+    def copy_manifest(self, config: TrainConfig) -> None:
+        manifest = self.dataset_dir(config) / "manifest.json"
+        if manifest.is_file():
+            shutil.copyfile(manifest, self.path / "dataset-manifest.json")
 
     def config(self) -> TrainConfig:
         """The config as the run was started with (paths resolved as they were then)."""
@@ -165,15 +172,24 @@ class RunDir:
         return [row for row in rows if stage is None or row.get("stage") == stage]
 
     def last_checkpoint(self, stage: str) -> Path | None:
-        """The newest checkpoint-N folder of a stage, for --resume."""
+        """The newest complete checkpoint-N folder of a stage, for --resume.
+
+        The trainer writes ``trainer_state.json`` last: a folder without a readable one
+        was cut off by the interruption and is passed over.
+        """
         folder = self.stage_dir(stage)
         if not folder.is_dir():
             return None
-        checkpoints = [p for p in folder.iterdir() if p.is_dir() and p.name.startswith(
-            "checkpoint-") and p.name.removeprefix("checkpoint-").isdigit()]
-        if not checkpoints:
-            return None
-        return max(checkpoints, key=lambda p: int(p.name.removeprefix("checkpoint-")))
+        checkpoints = sorted((p for p in folder.iterdir() if p.is_dir() and p.name.startswith(
+            "checkpoint-") and p.name.removeprefix("checkpoint-").isdigit()),
+            key=lambda p: int(p.name.removeprefix("checkpoint-")), reverse=True)
+        for checkpoint in checkpoints:
+            try:
+                json.loads((checkpoint / "trainer_state.json").read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            return checkpoint
+        return None
 
     def trained_stages(self) -> list[str]:
         return [s for s in ("sft", "dpo", "kto") if self.status(s) == "done"

@@ -61,7 +61,7 @@ def run_stage(run: RunDir, stage: str, *, resume: bool = False, console: Console
     render = renderer(tokenizer)
     eos = tokenizer.eos_token
     module: Any = {"sft": sft, "dpo": dpo, "kto": kto}[stage]
-    data = module.load(config, render, eos)
+    data = module.load(config, run.dataset_dir(config), render, eos)
     main = is_main_process()
     if main:
         run.set_status(stage, "running")

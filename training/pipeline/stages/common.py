@@ -27,7 +27,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 from vgpt2.training.pipeline.config import StageSection, TrainConfig
-from vgpt2.training.pipeline.data import DatasetError, read_jsonl
+from vgpt2.training.pipeline.data import DatasetError, dataset_file, read_jsonl
 from vgpt2.training.pipeline.guards import (
     GuardError,
     GuardState,
@@ -78,7 +78,7 @@ def tiny_base(run: RunDir, config: TrainConfig) -> Path:
         return folder
     assert config.model.tiny is not None
     building = run.path / ".base-building"
-    build_tiny(config.model.tiny, corpus(config.dataset.dir), building)
+    build_tiny(config.model.tiny, corpus(run.dataset_dir(config)), building)
     building.replace(folder)
     return folder
 
@@ -98,9 +98,9 @@ def corpus(folder: Path) -> list[str]:
                 if key != "meta":
                     walk(item)
 
-    for name in ("sft.jsonl", "fim.jsonl", "dpo.jsonl", "kto.jsonl"):
-        if (folder / name).is_file():
-            for _, record in read_jsonl(folder / name):
+    for kind in ("sft", "fim", "dpo", "kto"):
+        if dataset_file(folder, kind).is_file():
+            for _, record in read_jsonl(dataset_file(folder, kind)):
                 walk(record)
     if not texts:
         raise DatasetError(f"{folder}: no dataset text (sft.jsonl is missing or empty)")

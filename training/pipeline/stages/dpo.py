@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from vgpt2.training.pipeline.config import TrainConfig
-from vgpt2.training.pipeline.data import Preference, load_dpo, pair_mix, split_held_out
+from vgpt2.training.pipeline.data import (
+    Preference,
+    dataset_file,
+    load_dpo,
+    pair_mix,
+    split_held_out,
+)
 
 
 @dataclass(slots=True)
@@ -19,8 +26,8 @@ class DpoData:
         return pair_mix(self.train)
 
 
-def load(config: TrainConfig, render: Any, eos: str) -> DpoData:
-    pairs = load_dpo(config.dataset.dir / "dpo.jsonl", render, eos)
+def load(config: TrainConfig, folder: Path, render: Any, eos: str) -> DpoData:
+    pairs = load_dpo(dataset_file(folder, "dpo"), render, eos)
     if config.dpo.max_records is not None:
         pairs = pairs[:config.dpo.max_records]
     train, held = split_held_out(pairs, config.dataset.eval_fraction, config.train.seed)

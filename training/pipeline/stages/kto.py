@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from vgpt2.training.pipeline.config import TrainConfig
-from vgpt2.training.pipeline.data import Labelled, kto_weights, load_kto, split_held_out
+from vgpt2.training.pipeline.data import (
+    Labelled,
+    dataset_file,
+    kto_weights,
+    load_kto,
+    split_held_out,
+)
 
 
 @dataclass(slots=True)
@@ -19,16 +26,17 @@ class KtoData:
         return kto_weights(self.train)
 
 
-def load(config: TrainConfig, render: Any, eos: str) -> KtoData:
+def load(config: TrainConfig, folder: Path, render: Any, eos: str) -> KtoData:
     """Both labels must be present in what is trained on, after the held-out split too."""
     from vgpt2.training.pipeline.data import DatasetError
 
-    rows = load_kto(config.dataset.dir / "kto.jsonl", render, eos)
+    path = dataset_file(folder, "kto")
+    rows = load_kto(path, render, eos)
     if config.kto.max_records is not None:
         rows = rows[:config.kto.max_records]
     train, held = split_held_out(rows, config.dataset.eval_fraction, config.train.seed)
     if len({row.label for row in train}) < 2:
-        raise DatasetError(f"{config.dataset.dir / 'kto.jsonl'}: the records trained on have "
+        raise DatasetError(f"{path}: the records trained on have "
                            "one label only: KTO needs both desirable and undesirable examples")
     return KtoData(train, held)
 

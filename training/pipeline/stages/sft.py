@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from vgpt2.training.pipeline.config import TrainConfig
 from vgpt2.training.pipeline.data import (
     Example,
+    dataset_file,
     load_fim,
     load_sft,
     mix_fim,
@@ -22,15 +24,18 @@ class SftData:
     fim: int
 
 
-def load(config: TrainConfig, render: Any, eos: str) -> SftData:
-    folder = config.dataset.dir
-    records = load_sft(folder / "sft.jsonl", render, eos)
+def load(config: TrainConfig, folder: Path, render: Any, eos: str) -> SftData:
+    records = load_sft(dataset_file(folder, "sft"), render, eos)
     if config.sft.max_records is not None:
         records = records[:config.sft.max_records]
-    train, held = split_held_out(records, config.dataset.eval_fraction, config.train.seed)
+    held_file = dataset_file(folder, "sft", "eval")
+    if held_file.is_file():
+        train, held = records, load_sft(held_file, render, eos)
+    else:
+        train, held = split_held_out(records, config.dataset.eval_fraction, config.train.seed)
     fim_records: list[Example] = []
-    if config.sft.fim_fraction > 0 and (folder / "fim.jsonl").is_file():
-        fim_records = load_fim(folder / "fim.jsonl", eos)
+    if config.sft.fim_fraction > 0 and dataset_file(folder, "fim").is_file():
+        fim_records = load_fim(dataset_file(folder, "fim"), eos)
     mixed = mix_fim(train, fim_records, config.sft.fim_fraction, config.train.seed)
     return SftData(mixed, held, len(mixed) - len(train))
 
