@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
+from pytest_lsp import client_capabilities
 
 from tests.generation.model_server import MODEL, ModelServer
 from tests.lsp.helpers import STOP_TIMEOUT, TIMEOUT, VgptClient, as_dict, config, initialize
@@ -33,9 +34,11 @@ def model_options(server: ModelServer, api: str = "ollama", **extra: Any) -> dic
 
 
 @contextlib.asynccontextmanager
-async def model_client(profile: str, workspace: Path,
-                       options: dict[str, Any]) -> AsyncIterator[VgptClient]:
-    """A server of its own whose client records vgpt2/modelStatus in ``client.model_statuses``."""
+async def model_client(profile: str, workspace: Path, options: dict[str, Any],
+                       tags: bool = False) -> AsyncIterator[VgptClient]:
+    """A server of its own whose client records vgpt2/modelStatus in ``client.model_statuses``.
+
+    ``tags``: the profile plus LSP 3.18's code-action tag support (LLMGenerated)."""
     client: VgptClient = await config().start()  # type: ignore[assignment]
     statuses: list[dict[str, Any]] = []
     client.model_statuses = statuses  # type: ignore[attr-defined]
@@ -47,7 +50,11 @@ async def model_client(profile: str, workspace: Path,
         return types.ApplyWorkspaceEditResult(applied=True)
 
     try:
-        await asyncio.wait_for(initialize(client, profile, workspace, options), TIMEOUT)
+        if tags:
+            await asyncio.wait_for(_initialize_with_tags(client, profile, workspace, options),
+                                   TIMEOUT)
+        else:
+            await asyncio.wait_for(initialize(client, profile, workspace, options), TIMEOUT)
         await client.wait_status()
         yield client
     finally:
@@ -57,6 +64,18 @@ async def model_client(profile: str, workspace: Path,
             if client._server is not None and client._server.returncode is None:
                 client._server.kill()
         await asyncio.wait_for(client.stop(), STOP_TIMEOUT)
+
+
+async def _initialize_with_tags(client: VgptClient, profile: str, workspace: Path,
+                                options: dict[str, Any]) -> None:
+    capabilities = client_capabilities(profile)
+    assert capabilities.text_document and capabilities.text_document.code_action
+    capabilities.text_document.code_action.tag_support = types.CodeActionTagOptions(
+        value_set=[types.CodeActionTag.LlmGenerated])
+    await client.initialize_session(types.InitializeParams(
+        capabilities=capabilities, root_uri=workspace.as_uri(),
+        workspace_folders=[types.WorkspaceFolder(uri=workspace.as_uri(), name=workspace.name)],
+        initialization_options=options))
 
 
 def code_action_params(uri: str, where: types.Position,

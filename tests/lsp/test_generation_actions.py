@@ -89,6 +89,12 @@ async def test_the_action_is_tagged_llm_generated_when_the_client_supports_it(
         client.open(uri, SCRIPT)
         action = await _generate_action(client, uri, SCRIPT)
         assert not action.tags
+    async with model_client("visual_studio_code", tmp_path, model_options(model_server),
+                            tags=True) as client:
+        uri = (tmp_path / "tagged.sql").as_uri()
+        client.open(uri, SCRIPT)
+        action = await _generate_action(client, uri, SCRIPT)
+        assert list(action.tags or []) == [types.CodeActionTag.LlmGenerated]
 
 
 async def test_a_block_comment_works_and_commented_out_sql_is_not_offered(

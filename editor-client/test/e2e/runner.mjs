@@ -40,6 +40,25 @@ const workspace = path.join(tmp, "workspace");
 fs.cpSync(path.join(here, "workspace"), workspace, { recursive: true });
 fs.symlinkSync(venv, path.join(workspace, ".venv")); // found by the extension's discovery
 const logFile = path.join(tmp, "suite.log");
+const requests = path.join(tmp, "requests"); // the suite asks for screenshots and page text here
+fs.mkdirSync(requests);
+
+// The test model server (Ollama API, 127.0.0.1), and the workspace settings that use it.
+const modelServer = spawn(path.join(venv, "bin", "python"), [path.join(here, "model_server.py")],
+  { stdio: ["pipe", "pipe", "inherit"] });
+const modelUrl = await new Promise((resolve, reject) => {
+  let out = "";
+  modelServer.stdout.on("data", (chunk) => {
+    out += chunk.toString();
+    if (out.includes("\n")) resolve(out.split("\n")[0].trim());
+  });
+  modelServer.once("exit", (code) => reject(new Error(`the test model server exited (${code})`)));
+});
+fs.mkdirSync(path.join(workspace, ".vscode"), { recursive: true });
+fs.writeFileSync(path.join(workspace, ".vscode", "settings.json"), JSON.stringify({
+  "vgpt2.model.backend": "ollama", "vgpt2.model.url": modelUrl, "vgpt2.model.name": "vgpt2-test",
+  "vgpt2.inlineCompletion.debounceMs": 0, "vgpt2.inlineCompletion.budgetMs": 60000,
+}, null, 2));
 const resultsFile = path.join(root, "out", "e2e", "results.json");
 fs.rmSync(resultsFile, { force: true });
 fs.writeFileSync(logFile, "");
@@ -68,6 +87,7 @@ const env = {
   VSCODE_CLI_DISABLE_KEYCHAIN_ENCRYPT: "1",
   VGPT2_E2E_LOG: logFile,
   VGPT2_E2E_RESULTS: resultsFile,
+  VGPT2_E2E_REQUESTS: requests,
 };
 for (const dir of ["config", "cache", "data", "state", "runtime"]) fs.mkdirSync(path.join(xdg, dir), { recursive: true, mode: 0o700 });
 
@@ -93,6 +113,7 @@ let exitCode = 1;
 const cleanup = async () => {
   if (browser) await browser.close().catch(() => {});
   if (server.exitCode === null) server.kill("SIGTERM");
+  if (modelServer.exitCode === null) modelServer.stdin.end();
   if (!process.env.E2E_KEEP) fs.rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
   else say(`kept ${tmp}`);
 };
@@ -137,12 +158,35 @@ try {
   // status bar as drawn in the page too.
   let printed = 0;
   let statusBarSeen;
+  let busy = false;
   const follow = setInterval(async () => {
     const text = fs.readFileSync(logFile, "utf8");
     if (text.length > printed) {
       process.stdout.write(text.slice(printed).split("\n").filter(Boolean).map((l) => `  ${l}\n`).join(""));
       printed = text.length;
     }
+    if (busy) return;
+    busy = true;
+    for (const name of fs.readdirSync(requests).filter((n) => n.startsWith("request-")).sort()) {
+      const file = path.join(requests, name);
+      const ask = JSON.parse(fs.readFileSync(file, "utf8"));
+      fs.rmSync(file);
+      const answer = { ok: true };
+      try {
+        if (ask.action === "screenshot") {
+          await page.screenshot({ path: path.join(root, "out", "e2e", ask.name) });
+        } else if (ask.action === "text") {
+          answer.found = (await page.locator(ask.selector).allTextContents()).filter((t) => t.includes(ask.contains));
+        }
+      } catch (error) {
+        answer.ok = false;
+        answer.error = String(error);
+      }
+      fs.writeFileSync(path.join(requests, name.replace("request-", "answer-") + ".tmp"), JSON.stringify(answer));
+      fs.renameSync(path.join(requests, name.replace("request-", "answer-") + ".tmp"),
+        path.join(requests, name.replace("request-", "answer-")));
+    }
+    busy = false;
     if (statusBarSeen === undefined && text.includes("# status bar:")) {
       statusBarSeen = "";
       try {

@@ -49,6 +49,31 @@ function hoverText(hovers: vscode.Hover[]): string {
   return hovers.flatMap((h) => h.contents).map((c) => (typeof c === "string" ? c : c.value)).join("\n");
 }
 
+let asked = 0;
+
+/** Ask the runner (which drives the page through Playwright) for a screenshot or the text
+ * of page elements; its answer comes back as a file. */
+async function askRunner(request: Record<string, string>): Promise<{ ok: boolean; found?: string[]; error?: string }> {
+  const dir = process.env.VGPT2_E2E_REQUESTS;
+  assert.ok(dir, "VGPT2_E2E_REQUESTS is set by runner.mjs");
+  asked += 1;
+  const name = `${String(asked).padStart(4, "0")}.json`;
+  fs.writeFileSync(`${dir}/request-${name}.tmp`, JSON.stringify(request));
+  fs.renameSync(`${dir}/request-${name}.tmp`, `${dir}/request-${name}`);
+  const answer = await waitFor(`the runner's answer to ${request.action}`, () =>
+    fs.existsSync(`${dir}/answer-${name}`) ? fs.readFileSync(`${dir}/answer-${name}`, "utf8") : undefined);
+  return JSON.parse(answer) as { ok: boolean; found?: string[]; error?: string };
+}
+
+async function openAt(uri: vscode.Uri, content: string, line: number, character: number): Promise<vscode.TextEditor> {
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(content));
+  const doc = await vscode.workspace.openTextDocument(uri);
+  const editor = await vscode.window.showTextDocument(doc);
+  const where = new vscode.Position(line, character);
+  editor.selection = new vscode.Selection(where, where);
+  return editor;
+}
+
 export async function run(): Promise<void> {
   const results: Result[] = [];
   const test = async (name: string, body: () => Promise<void>) => {
@@ -187,6 +212,66 @@ export async function run(): Promise<void> {
     await vscode.commands.executeCommand("workbench.action.closeActiveEditor");
     const total = await vscode.commands.executeCommand<number>("vgpt2.client.checkWorkspace");
     assert.ok(typeof total === "number" && total >= 1, `findings: ${total}`);
+  });
+
+  await test("the status bar shows the model (vgpt2/modelStatus)", async () => {
+    assert.ok(api);
+    const model = await waitFor("a reachable model", () => api!.modelStatus()?.reachable ? api!.modelStatus() : undefined);
+    assert.equal(model.present, true, model.message);
+    await waitFor("the model's name in the status bar", () => /vgpt2-test/.test(api!.statusBarText()) ? true : undefined);
+    log(`# status bar with the model: ${api.statusBarText()}`);
+  });
+
+  await test("generate a query from a comment (the test model server answers)", async () => {
+    const comment = "-- AP invoice references, vendors and totals for company 1";
+    const editor = await openAt(vscode.Uri.joinPath(folder.uri, "generated.sql"), `${comment}\n`, 0, 10);
+    const result = await vscode.commands.executeCommand<{ inserted: boolean; message: string }>(
+      "vgpt2.client.generateFromComment");
+    assert.equal(result?.inserted, true, JSON.stringify(result));
+    const text = await waitFor("the query below the comment", () =>
+      /FROM APTH h WITH \(NOLOCK\)/.test(editor.document.getText()) ? editor.document.getText() : undefined);
+    const lines = text.split("\n");
+    assert.equal(lines[0], comment, "the comment is untouched");
+    assert.match(lines[1] ?? "", /^SELECT h\.APRef, h\.Vendor, h\.InvTotal/);
+    log(`# generated:\n${text}`);
+    await waitFor("diagnostics of the generated query", () => {
+      const d = vscode.languages.getDiagnostics(editor.document.uri);
+      return d.every((x) => x.severity !== vscode.DiagnosticSeverity.Error) ? true : undefined;
+    });
+    const shot = await askRunner({ action: "screenshot", name: "generated-query.png" });
+    assert.ok(shot.ok, shot.error);
+    await vscode.commands.executeCommand("workbench.action.files.save");
+  });
+
+  await test("a refusal is shown as a notification and nothing is inserted", async () => {
+    const content = "-- the weather on Mars last Tuesday\n";
+    const editor = await openAt(vscode.Uri.joinPath(folder.uri, "refused.sql"), content, 0, 8);
+    const result = await vscode.commands.executeCommand<{ inserted: boolean; message: string }>(
+      "vgpt2.client.generateFromComment");
+    assert.equal(result?.inserted, false, JSON.stringify(result));
+    // The toast, or the notification centre's list (opened here) and its screen-reader alert.
+    await vscode.commands.executeCommand("notifications.showList");
+    const shown = await waitFor("the refusal notification", async () => {
+      const answer = await askRunner({ action: "text", contains: "No SQL",
+        selector: ".notifications-toasts, .notifications-center, .monaco-alert, [role=alert], [role=dialog]" });
+      return answer.found && answer.found.length > 0 ? answer.found : undefined;
+    });
+    log(`# notification: ${shown[0]!.slice(0, 200)}`);
+    assert.match(shown[0]!, /weather/);
+    assert.equal(editor.document.getText(), content, "nothing was inserted");
+  });
+
+  await test("an inline suggestion appears and is accepted", async () => {
+    const content = "SELECT h.APRef\nFROM APTH h WITH (NOLOCK)\nWHERE ";
+    const editor = await openAt(vscode.Uri.joinPath(folder.uri, "inline.sql"), content, 2, 6);
+    await waitFor("the suggestion accepted", async () => {
+      editor.selection = new vscode.Selection(new vscode.Position(2, 6), new vscode.Position(2, 6));
+      await vscode.commands.executeCommand("editor.action.inlineSuggest.trigger");
+      await new Promise((r) => setTimeout(r, 1000));
+      await vscode.commands.executeCommand("editor.action.inlineSuggest.commit");
+      return editor.document.getText().includes("WHERE h.Vendor = 1") ? true : undefined;
+    });
+    log(`# after accepting the inline suggestion: ${editor.document.getText().replace(/\n/g, " | ")}`);
   });
 
   await test("a missing server is reported in the status bar, and a fixed path restarts it", async () => {
