@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -32,6 +33,7 @@ import re
 import shutil
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -171,7 +173,7 @@ class _Plan:
     """Parents before children."""
     views: list[tuple[CatalogObject, str, list[Column]]]
     """(view, base table, columns): created as a SELECT over the base table."""
-    defined: list[CatalogObject]
+    defined: list[tuple[CatalogObject, list[Column]]]
     """Views with a definition and no single base table: transpiled, else tables."""
     skipped: list[str]
 
@@ -191,7 +193,7 @@ def plan(catalog: Catalog) -> _Plan:
     taken: set[str] = set()
     tables: dict[str, _TablePlan] = {}
     views: list[tuple[CatalogObject, str, list[Column]]] = []
-    defined: list[CatalogObject] = []
+    defined: list[tuple[CatalogObject, list[Column]]] = []
     pending_views: list[CatalogObject] = []
     skipped: list[str] = []
     headers = sorted(catalog.headers(), key=lambda h: (h.type is not ObjectType.TABLE, h.name))
@@ -209,22 +211,58 @@ def plan(catalog: Catalog) -> _Plan:
             tables[obj.name] = _TablePlan(obj, _unique_columns(obj), catalog.key_columns(obj.name))
         else:
             pending_views.append(obj)
+    typed = _column_types(tables.values())
     for view in pending_views:
         bases = [b for b in catalog.base_tables_of(view.name) if b in tables]
         base = bases[0] if len(bases) == 1 else None
+        columns = _resolve_types(view, tables, typed)
         if base is None and view.definition:
-            defined.append(view)
+            defined.append((view, columns))
         elif base is not None:
-            views.append((view, base, _unique_columns(view)))
+            views.append((view, base, columns))
         else:
-            tables[view.name] = _TablePlan(view, _unique_columns(view),
-                                           catalog.key_columns(view.name))
+            tables[view.name] = _TablePlan(view, columns, catalog.key_columns(view.name))
     # Data lives in base tables: a relationship to a view is one to the table under it.
     storage = {view.name: base for view, base, _ in views}
     for table in tables.values():
         table.parents = _parents(catalog, table, tables, storage)
         table.codes = _codes(catalog, table)
     return _Plan(_order(tables), views, defined, skipped)
+
+
+def _column_types(tables: Iterable[_TablePlan]) -> dict[str, Column]:
+    """Column name -> the most common typed column of that name among the tables."""
+    seen: dict[str, Counter[tuple[str, str, int | None, int | None, int | None]]] = {}
+    sample: dict[tuple[str, tuple[str, str, int | None, int | None, int | None]], Column] = {}
+    for table in tables:
+        for column in table.columns:
+            if column.base_type == "unknown":
+                continue
+            shape = (column.data_type, column.base_type, column.max_length, column.precision,
+                     column.scale)
+            seen.setdefault(column.name, Counter())[shape] += 1
+            sample.setdefault((column.name, shape), column)
+    return {name: sample[(name, shapes.most_common(1)[0][0])] for name, shapes in seen.items()}
+
+
+def _resolve_types(view: CatalogObject, tables: dict[str, _TablePlan],
+                   typed: dict[str, Column]) -> list[Column]:
+    """A view's columns, a type given to those the export lists as ``unknown`` (computed
+    columns): the same column of a table the view reads, else the usual type of that name."""
+    bases = [tables[b] for b in view.base_objects if b in tables]
+    resolved = []
+    for column in _unique_columns(view):
+        if column.base_type == "unknown":
+            source = next((c for base in bases for c in base.columns
+                           if c.name == column.name and c.base_type != "unknown"),
+                          typed.get(column.name))
+            if source is not None:
+                column = dataclasses.replace(
+                    column, data_type=source.data_type, base_type=source.base_type,
+                    max_length=source.max_length, precision=source.precision,
+                    scale=source.scale)
+        resolved.append(column)
+    return resolved
 
 
 def _parents(catalog: Catalog, table: _TablePlan, tables: dict[str, _TablePlan],
@@ -509,7 +547,7 @@ class _Filler:
                 if column.is_identity:
                     identity += 1
                     row[column.name] = identity
-                elif column.is_computed or (column.nullable and rng.random() < 0.08):
+                elif column.nullable and rng.random() < 0.08:
                     row[column.name] = None
                 elif column.name in table.codes:
                     row[column.name] = self.values.code(column, table.codes[column.name])
@@ -653,7 +691,7 @@ def _build_one(plan_: _Plan, path: Path, seed: int, rows: int,
             remaining = list(plan_.defined)
             for _ in range(len(remaining) + 1):
                 progressed = False
-                for view in list(remaining):
+                for view, columns in list(remaining):
                     body = transpile_view(view.definition or "")
                     if body is None:
                         continue
@@ -661,13 +699,13 @@ def _build_one(plan_: _Plan, path: Path, seed: int, rows: int,
                         con.execute(f"CREATE VIEW dbo.{quote(view.name)} AS {body}")
                     except duckdb.Error:
                         continue
-                    remaining.remove(view)
+                    remaining.remove((view, columns))
                     progressed = True
                     on_table()
                 if not progressed:
                     break
-            for view in remaining:
-                table = _TablePlan(view, _unique_columns(view), ())
+            for view, columns in remaining:
+                table = _TablePlan(view, columns, ())
                 table.codes = {}
                 _create_table(con, view.name, table.columns)
                 produced = filler.fill(table)
