@@ -30,7 +30,7 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
-from pygls.exceptions import JsonRpcContentModified, JsonRpcInternalError
+from pygls.exceptions import FeatureRequestError, JsonRpcContentModified, JsonRpcInternalError
 from pygls.io_ import run_async
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
@@ -225,7 +225,7 @@ class VgptServer(LanguageServer):
     def report_server_error(self, error: Exception, source: Any) -> None:
         """Errors outside a request: logged in full, shown to the user without paths."""
         _log.error("vgpt2 server error: %r", error)
-        if source is not None and getattr(source, "__name__", "") == "FeatureRequestError":
+        if source is FeatureRequestError:  # the response itself says what failed
             return
         self.window_show_message(types.ShowMessageParams(
             type=types.MessageType.Error,
@@ -329,18 +329,23 @@ class VgptServer(LanguageServer):
             message=f"vgpt2: {name} has {len(document.text):,} characters; checking it runs "
                     "in the background and may take a while"))
 
-    async def on_snapshot(self, uri: str, job: Callable[[LineIndex], Any]) -> Any:
+    async def on_snapshot(self, uri: str, job: Callable[[LineIndex], Any],
+                          edits: bool = False) -> Any:
         """Run ``job`` over the open document's text on the runner (None when ``uri`` is
-        not open); ContentModified when an edit overtook it: its positions would point
-        into text the editor no longer has."""
+        not open). With ``edits`` (the answer carries text edits or ranges an editor
+        applies or lists: code actions, symbols), an answer an edit overtook is refused
+        with ContentModified, as the spec advises: its positions point into text the
+        editor no longer has. Hover, signature help and definitions answer what the
+        editor asked about."""
         document = self.document(uri)
         if document is None:
             return None
         version = document.version
         result = await self.runner.run(job, document.index)
-        current = self.document(uri)
-        if current is None or current.version != version:
-            raise JsonRpcContentModified("the document changed while this was computed")
+        if edits:
+            current = self.document(uri)
+            if current is None or current.version != version:
+                raise JsonRpcContentModified("the document changed while this was computed")
         return result
 
     # -- diagnostics -------------------------------------------------------------------------
@@ -543,7 +548,7 @@ def create_server(catalog: list[Path] | None = None) -> VgptServer:
                 ls.generation.actions(ls, index, uri, version, findings, start, end,
                                       lambda f: to_diagnostic(index, uri, f))
 
-        result: list[types.CodeAction] | None = await ls.on_snapshot(uri, job)
+        result: list[types.CodeAction] | None = await ls.on_snapshot(uri, job, edits=True)
         return result
 
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
@@ -553,7 +558,7 @@ def create_server(catalog: list[Path] | None = None) -> VgptServer:
             return [_symbol(index, s) for s in document_symbols(index.text)]
 
         result: list[types.DocumentSymbol] | None = await ls.on_snapshot(
-            params.text_document.uri, job)
+            params.text_document.uri, job, edits=True)
         return result
 
     @server.feature(types.TEXT_DOCUMENT_SIGNATURE_HELP,

@@ -109,6 +109,7 @@ async def test_a_link_in_the_definitions_folder_is_replaced_not_followed(
     monkeypatch.setitem(SERVER_ENV, "VGPT2_CACHE_DIR", str(user_cache))
     victim = tmp_path / "victim.txt"
     victim.write_text("precious\n", encoding="utf-8")
+    victim.chmod(0o644)
     async with running("neovim", tmp_path, {"diagnosticsDelayMs": 0}) as client:
         await client.wait_status()
         uri = (tmp_path / "report.sql").as_uri()
@@ -116,10 +117,14 @@ async def test_a_link_in_the_definitions_folder_is_replaced_not_followed(
         written = _path((await _definition(client, uri, REPORT)).uri)
         written.unlink()
         written.symlink_to(victim)
+        # a link where a predictable temp name would go, too
+        written.with_name(written.name + ".tmp").symlink_to(victim)
         again = _path((await _definition(client, uri, REPORT)).uri)
     assert again == written and not again.is_symlink()
     assert "CREATE" in again.read_text(encoding="utf-8")
     assert victim.read_text(encoding="utf-8") == "precious\n"
+    assert victim.stat().st_mode & 0o777 == 0o644
+    written.with_name(written.name + ".tmp").unlink()
     assert not [p for p in written.parent.iterdir() if p.name.endswith(".tmp")]
 
 
@@ -186,14 +191,16 @@ async def test_requests_for_a_document_never_opened_are_answered_without_reading
         for path in (fifo, on_disk, tmp_path / "missing.sql"):
             document = types.TextDocumentIdentifier(uri=path.as_uri())
             where = types.Position(line=0, character=22)
-            assert await client.text_document_hover_async(
-                types.HoverParams(text_document=document, position=where)) is None
-            assert await client.text_document_definition_async(
-                types.DefinitionParams(text_document=document, position=where)) is None
-            assert await client.text_document_document_symbol_async(
-                types.DocumentSymbolParams(text_document=document)) is None
-            completion = await client.text_document_completion_async(
-                types.CompletionParams(text_document=document, position=where))
+            # a server that reads the FIFO freezes: fail after TIMEOUT instead of hanging
+            assert await asyncio.wait_for(client.text_document_hover_async(
+                types.HoverParams(text_document=document, position=where)), TIMEOUT) is None
+            assert await asyncio.wait_for(client.text_document_definition_async(
+                types.DefinitionParams(text_document=document, position=where)),
+                TIMEOUT) is None
+            assert await asyncio.wait_for(client.text_document_document_symbol_async(
+                types.DocumentSymbolParams(text_document=document)), TIMEOUT) is None
+            completion = await asyncio.wait_for(client.text_document_completion_async(
+                types.CompletionParams(text_document=document, position=where)), TIMEOUT)
             assert completion is not None and not completion.items
         uri = (tmp_path / "open.sql").as_uri()
         client.open(uri, REPORT)
