@@ -225,8 +225,9 @@ def plan(catalog: Catalog) -> _Plan:
     # Data lives in base tables: a relationship to a view is one to the table under it.
     storage = {view.name: base for view, base, _ in views}
     for table in tables.values():
-        table.parents = _parents(catalog, table, tables, storage)
         table.codes = _codes(catalog, table)
+    for table in tables.values():
+        table.parents = _parents(catalog, table, tables, storage)
     return _Plan(_order(tables), views, defined, skipped)
 
 
@@ -283,6 +284,8 @@ def _parents(catalog: Catalog, table: _TablePlan, tables: dict[str, _TablePlan],
         if any(_kind(table.types.get(a, "")) != _kind(parent.types.get(b, ""))
                for a, b in pairs):
             continue  # the same column name with another type: values cannot be copied
+        if any(a in table.codes for a, _ in pairs):
+            continue  # a documented status column keeps its codes (EMEM.Status is A/I/D)
         if set(parent.key) == key and {a for a, _ in pairs} == key and parent.obj.name > \
                 table.obj.name:
             continue  # same key both ways: the name decides which one is the parent
