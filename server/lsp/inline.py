@@ -94,6 +94,8 @@ def fim_input(text: str, offset: int, catalog: Catalog) -> FimInput:
     objects that batch reads."""
     start, end = _batch(text, offset)
     prefix = text[max(start, offset - PREFIX_CHARS):offset]
+    if offset - start <= PREFIX_CHARS:
+        prefix = prefix.lstrip("\r\n")  # the line break after the GO above
     suffix = text[offset:min(end, offset + SUFFIX_CHARS)]
     return FimInput(prefix, suffix, schema_header(catalog, objects_read(catalog, prefix + suffix)))
 
