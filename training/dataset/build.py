@@ -198,7 +198,7 @@ class _Screen:
 
 
 def _template_held_out(template: str, seed: int) -> bool:
-    return stable_hash(seed, "split-template", template) % 100 < EVAL_PERCENT * 2
+    return stable_hash(seed, "split-template", template) % 100 < EVAL_PERCENT
 
 
 def _object_held_out(name: str, seed: int) -> bool:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from vgpt2.catalog.catalog import Catalog
 from vgpt2.catalog.model import CatalogObject, Column, ObjectType
-from vgpt2.server.generation.jointree import JoinTree, join_tree, neighbours
+from vgpt2.server.generation.jointree import JoinEdge, JoinTree, join_tree, neighbours
 from vgpt2.server.generation.skeleton import alias_for, company_column
 from vgpt2.training.dataset.records import Candidate
 
@@ -381,7 +381,7 @@ def render_join(catalog: Catalog, tree: JoinTree, infos: dict[str, ObjectInfo],
     root = infos[tree.root]
     lines = [_declare(root.company, company) + "SELECT " + ", ".join(select),
              f"FROM dbo.{tree.root} AS {aliases[tree.root]} WITH (NOLOCK)"]
-    for edge in tree.edges:
+    for edge in widest_edges(catalog, tree):
         lines.append(f"JOIN dbo.{edge.child} AS {aliases[edge.child]} WITH (NOLOCK)")
         lines.append("  ON " + edge.condition(aliases[edge.parent], aliases[edge.child])
                      .replace(" AND ", "\n AND "))
@@ -391,6 +391,27 @@ def render_join(catalog: Catalog, tree: JoinTree, infos: dict[str, ObjectInfo],
     if root.company:
         used.append((tree.root, root.company))
     return sql.rstrip("\n") + ";\n", used
+
+
+def widest_edges(catalog: Catalog, tree: JoinTree) -> list[JoinEdge]:
+    """The tree's edges, each child joined to the earlier node that shares most of its key.
+
+    The engine's tree joins JCCP to JCJM (JCCo, Job) when JCJM came first, even with JCJP
+    (JCCo, Job, PhaseGroup, Phase) in the tree: every JCCP row would then pair with every
+    phase of the job. A gold joins each child on the widest key it shares with the query.
+    """
+    edges: list[JoinEdge] = []
+    for index, node in enumerate(tree.nodes[1:], 1):
+        edge = tree.parent_edge(node)
+        if edge is None:
+            continue
+        for earlier in tree.nodes[:index]:
+            relationship = neighbours(catalog, earlier).get(node)
+            if relationship is not None and len(relationship.column_pairs) > len(
+                    edge.relationship.column_pairs):
+                edge = JoinEdge(earlier, node, relationship, edge.cost)
+        edges.append(edge)
+    return edges
 
 
 def _join(catalog: Catalog, objects: Sequence[str], infos: dict[str, ObjectInfo],
