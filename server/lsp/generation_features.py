@@ -169,9 +169,10 @@ class GenerationFeatures:
         return {"inserted": bool(applied.applied), "message": applied.failure_reason or ""}
 
     async def _with_progress(self, server: VgptServer, title: str,
-                             work: Callable[[], Awaitable[T]]) -> T:
-        """Run ``work`` with server-created progress; the user's cancel of the progress
-        cancels it like a ``$/cancelRequest`` would."""
+                             work: Callable[[], Awaitable[T]]) -> T | None:
+        """Run ``work`` with server-created progress. The user's cancel of the progress
+        stops it (closing the model request) and gives None; the editor's
+        ``$/cancelRequest`` cancels the request itself."""
         window = server.client_capabilities.window
         token = f"vgpt2-generate-{uuid.uuid4()}"
         shown = False
@@ -189,6 +190,11 @@ class GenerationFeatures:
             cancelled.add_done_callback(lambda _: task.cancel())
         try:
             return await task
+        except asyncio.CancelledError:
+            current = asyncio.current_task()
+            if current is not None and current.cancelling():
+                raise  # the request itself was cancelled
+            return None  # the progress was: nothing to insert
         finally:
             if not task.done():
                 task.cancel()

@@ -133,6 +133,29 @@ async def test_cancelling_resolve_stops_the_model_request(
         assert client.texts[uri] == SCRIPT
 
 
+async def test_cancelling_the_progress_stops_the_model_and_inserts_nothing(
+        tmp_path: Path, model_server: ModelServer) -> None:
+    model_server.script(Reply("SELECT", kind="slow"))
+    async with model_client("visual_studio_code", tmp_path,
+                            model_options(model_server)) as client:
+        uri = (tmp_path / "progress.sql").as_uri()
+        client.open(uri, SCRIPT)
+        action = await _generate_action(client, uri, SCRIPT)
+        pending = asyncio.ensure_future(client.code_action_resolve_async(action))
+        await wait_for(model_server.slow_started.is_set, TIMEOUT, "the model to start")
+        (token,) = await wait_for(
+            lambda: [t for t in client.progress_reports if str(t).startswith("vgpt2-generate")],
+            TIMEOUT, "the generation's progress")
+        client.protocol.notify(types.WINDOW_WORK_DONE_PROGRESS_CANCEL,
+                               types.WorkDoneProgressCancelParams(token=token))
+        await wait_for(model_server.disconnected.is_set, TIMEOUT,
+                       "the model server to see the request closed")
+        resolved = await asyncio.wait_for(pending, TIMEOUT)
+        assert resolved.edit is None
+        begin = client.progress_reports[token][0]
+        assert isinstance(begin, types.WorkDoneProgressBegin) and begin.cancellable
+
+
 async def test_a_refusal_is_a_message_and_no_edit(tmp_path: Path,
                                                   model_server: ModelServer) -> None:
     model_server.script("-- cannot answer: Vista keeps no record of that",
