@@ -26,6 +26,7 @@ from vgpt2.catalog.catalog import Catalog
 from vgpt2.server.analysis import Finding, analyze
 from vgpt2.server.generation.backends.base import BackendError, ChatMessage, ModelBackend
 from vgpt2.server.generation.engine import GenerationRequest, generate, prepare
+from vgpt2.server.generation.examples import ExampleError
 from vgpt2.server.generation.extract import extract_sql
 from vgpt2.server.generation.fim import STOP
 from vgpt2.server.generation.repair import Problem, check_candidate, repair_request
@@ -218,9 +219,16 @@ class GenerationFeatures:
         except BackendError as error:
             self._tell(server, types.MessageType.Error, f"vgpt2: {error}")
             return None
+        try:
+            examples = await server.runner.run(self.model.examples, catalog)
+        except ExampleError as error:
+            self._tell(server, types.MessageType.Warning,
+                       f"vgpt2: examples left out: {error}")
+            examples = ()
         request = GenerationRequest(
             question=comment.question, surrounding_sql=surrounding_batch(document.text, comment),
-            options=self.model.options, repair_rounds=self.model.settings.repair_rounds)
+            options=self.model.options, repair_rounds=self.model.settings.repair_rounds,
+            examples=examples)
         result = await self._run_engine(server, request, catalog, backend)
         if result is None:
             return None

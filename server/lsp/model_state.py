@@ -18,6 +18,7 @@ from collections.abc import Coroutine
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from vgpt2.catalog.catalog import Catalog
 from vgpt2.server.generation.backends.base import (
     BackendError,
     GenerationOptions,
@@ -29,6 +30,7 @@ from vgpt2.server.generation.backends.factory import (
     generation_options,
     make_backend,
 )
+from vgpt2.server.generation.examples import Example, ExampleError, load_examples
 from vgpt2.server.generation.settings import ModelSettings
 
 _log = logging.getLogger(__name__)
@@ -89,6 +91,7 @@ class ModelState:
         self._info: ModelInfo | None = None
         self.generation = 0
         """Bumped on every change: a status check started before it is not published."""
+        self._examples: tuple[tuple[object, ...], tuple[Example, ...]] | None = None
 
     @property
     def enabled(self) -> bool:
@@ -132,6 +135,23 @@ class ModelState:
         if old is not None:
             self.loop_close(old)
         return True
+
+    def examples(self, catalog: Catalog) -> tuple[Example, ...]:
+        """The ``examples`` file's checked few-shot pairs, as ``vgpt2 ask`` uses them (read
+        again when the file, the settings or the catalog change). Raises ExampleError for a
+        file that cannot be used; examples that fail their checks are left out."""
+        path = self.settings.examples
+        if path is None or not self.settings.configured:
+            return ()
+        try:
+            stamp: tuple[object, ...] = (path, path.stat().st_mtime_ns, id(catalog))
+        except OSError as error:
+            raise ExampleError(f"{path}: {error.strerror or error}") from None
+        if self._examples is not None and self._examples[0] == stamp:
+            return self._examples[1]
+        loaded = tuple(load_examples(path, catalog).examples)
+        self._examples = (stamp, loaded)
+        return loaded
 
     def loop_close(self, backend: ModelBackend) -> None:
         async def close() -> None:

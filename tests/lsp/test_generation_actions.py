@@ -294,3 +294,23 @@ async def test_the_generate_command_applies_the_query(tmp_path: Path,
         assert result is not None and result["inserted"] is True
         text = client.texts[uri]
         assert "FROM APTH h WITH (NOLOCK)" in text and text.startswith(SCRIPT.split("SELECT 1")[0])
+
+
+async def test_the_examples_of_vgpt2_toml_reach_the_prompt(tmp_path: Path,
+                                                          model_server: ModelServer) -> None:
+    example = "SELECT h.APRef, h.Vendor FROM APTH h WITH (NOLOCK) WHERE h.APCo = @APCo"
+    (tmp_path / "examples.jsonl").write_text(
+        '{"question": "AP invoices with their vendor", "sql": "' + example + '"}\n',
+        encoding="utf-8")
+    (tmp_path / "vgpt2.toml").write_text('[model]\nexamples = "examples.jsonl"\n',
+                                         encoding="utf-8")
+    model_server.script(f"```sql\n{QUERY}\n```")
+    async with model_client("visual_studio_code", tmp_path,
+                            model_options(model_server)) as client:
+        uri = (tmp_path / "examples.sql").as_uri()
+        client.open(uri, SCRIPT)
+        resolved = await _resolve(client, await _generate_action(client, uri, SCRIPT))
+        assert resolved.edit is not None
+        (request,) = model_server.chat_requests()
+        prompt = "\n".join(m["content"] for m in request.body["messages"])
+        assert "@APCo" in prompt, "the example did not reach the prompt"
