@@ -11,6 +11,7 @@ replaces a good one.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import math
 import multiprocessing
@@ -226,7 +227,8 @@ def build(catalog: Catalog, databases: Sequence[Path], options: BuildOptions) ->
     screen = _Screen(options.seed, options.eval_questions)
     runner = _Runner(catalog, databases, max(1, options.workers))
     try:
-        _run_sft(catalog, statements, examples, target, options, screen, runner, built)
+        _run_sft(catalog, statements, examples, databases, target, options, screen, runner,
+                 built)
         _run_refusals(catalog, options, screen, runner, built)
         _run_fim(catalog, statements, options, runner, built)
     finally:
@@ -238,12 +240,51 @@ def build(catalog: Catalog, databases: Sequence[Path], options: BuildOptions) ->
     return manifest
 
 
+class _SampleValues:
+    """Key values the first sample database holds, for key-filter questions (cached)."""
+
+    def __init__(self, path: Path) -> None:
+        from vgpt2.training.eval.sampledb import connect
+
+        self.con = connect(path)
+        self.cache: dict[tuple[str, str, str, int], list[object]] = {}
+
+    def __call__(self, name: str, column: str, company: str, value: int) -> list[object]:
+        import duckdb
+
+        key = (name, column, company, value)
+        if key not in self.cache:
+            try:
+                rows = self.con.execute(
+                    f'SELECT DISTINCT "{column}" FROM dbo."{name}" WHERE "{company}" = ? '
+                    f'AND "{column}" IS NOT NULL ORDER BY 1 LIMIT 5', [value]).fetchall()
+            except duckdb.Error:
+                rows = []
+            self.cache[key] = [r[0] for r in rows]
+        return self.cache[key]
+
+    def close(self) -> None:
+        self.con.close()
+
+
 def _run_sft(catalog: Catalog, statements: list[SourceStatement], examples: list[Candidate],
-             target: int, options: BuildOptions, screen: _Screen, runner: _Runner,
-             built: Built) -> None:
-    """Checked in batches, consumed in candidate order: the result does not depend on timing."""
+             databases: Sequence[Path], target: int, options: BuildOptions, screen: _Screen,
+             runner: _Runner, built: Built) -> None:
+    """The user's pairs and described shop statements first, then generated candidates."""
     own = [*examples, *source_candidates(statements, catalog)]
-    stream = iter([*own, *generate(catalog, options.seed, max(target * 3, 50))])
+    values = _SampleValues(databases[0]) if databases else None
+    try:
+        stream = itertools.chain(own, generate(catalog, options.seed, max(target * 3, 50),
+                                               values=values))
+        _check_sft(stream, target, options, screen, runner, built)
+    finally:
+        if values is not None:
+            values.close()
+
+
+def _check_sft(stream: Iterator[Candidate], target: int, options: BuildOptions,
+               screen: _Screen, runner: _Runner, built: Built) -> None:
+    """Checked in batches, consumed in candidate order: the result does not depend on timing."""
     generated = 0
     while generated < target:
         items: list[Candidate | Rejected] = []

@@ -475,16 +475,61 @@ def _exists(catalog: Catalog, parent: str, child: str, infos: dict[str, ObjectIn
                      columns=tuple(dict.fromkeys(used)), number=number)
 
 
+KeyValues = Callable[[str, str, str, int], list[object]]
+"""(object, key column, company column, company) -> values that occur in the sample data."""
+
+
+def key_pattern(values: KeyValues) -> PatternFn:
+    """Filter on the company and one value of the next key column (a job, a vendor, a PO),
+    a value the sample databases hold, so the gold returns rows."""
+
+    def _key(info: ObjectInfo, rng: random.Random, number: int) -> Candidate | None:
+        keys = [k for k in info.key if k != info.company and k != "Mth"]
+        if not info.company or not keys:
+            return None
+        column = keys[0]
+        company = rng.choice(COMPANIES)
+        found = [v for v in values(info.name, column, info.company, company)
+                 if isinstance(v, int | str) and not isinstance(v, bool)
+                 and re.fullmatch(r"[\w .,/-]{1,30}", str(v))]
+        columns = _pick(rng, [c for c in info.text + info.numeric + info.dates
+                              if c != column], 1, 4)
+        if not found or not columns:
+            return None
+        value = rng.choice(found)
+        literal = str(value) if column in info.numbers else f"'{value}'"
+        a = alias_for(info.name, ())
+        select = list(dict.fromkeys([*info.key[1:3], *columns]))
+        sql = (_declare(info.company, company) + "SELECT " + ", ".join(f"{a}.{c}" for c in select)
+               + f"\nFROM dbo.{info.name} AS {a} WITH (NOLOCK)\n"
+               + _where(a, info.company, [f"{a}.{column} = {literal}"]))
+        phrasing = rng.randrange(3)
+        noun = _noun(info, rng, phrasing != 1)
+        where = _company_words(info, company)
+        cols = _and(columns)
+        question = (f"Show {cols} of the {noun} with {column} {literal}{where}.",
+                    f"For {column} {literal}{where}, list the {noun}: {cols}.",
+                    f"What are the {cols} of {noun} where {column} is {literal}{where}?"
+                    )[phrasing]
+        return _candidate(info, question, sql, "single table", f"key.{phrasing}",
+                          [*select, column], number)
+
+    return _key
+
+
 SINGLE_PATTERNS: tuple[PatternFn, ...] = (_single, _aggregate, _month, _top, _status, _count,
                                           _date, _report_view)
 
 
 def generate(catalog: Catalog, seed: int, wanted: int,
-             allowed: Callable[[str], bool] = lambda _name: True) -> Iterator[Candidate]:
+             allowed: Callable[[str], bool] = lambda _name: True,
+             values: KeyValues | None = None) -> Iterator[Candidate]:
     """Candidates in a deterministic order, round-robin over objects and patterns.
 
-    ``wanted`` bounds the output (the gates drop some, so ask for more than you keep).
+    ``wanted`` bounds the output (the gates drop some, so ask for more than you keep);
+    ``values`` (sample-data lookups) adds the key-filter pattern.
     """
+    patterns = (*SINGLE_PATTERNS, key_pattern(values)) if values else SINGLE_PATTERNS
     infos: dict[str, ObjectInfo] = {}
     for name in objects_to_use(catalog):
         obj = catalog.get(name)
@@ -518,13 +563,13 @@ def generate(catalog: Catalog, seed: int, wanted: int,
                 return
             info = infos[name]
             rng = random.Random(stable_hash(seed, rnd, name))
-            first = (rnd + stable_hash(name)) % len(SINGLE_PATTERNS)
+            first = (rnd + stable_hash(name)) % len(patterns)
             if info.month and rnd % 3 == 1:
-                first = SINGLE_PATTERNS.index(_month)  # Mth handling is worth the extra share
+                first = patterns.index(_month)  # Mth handling is worth the extra share
             number += 1
             made = None
-            for step in range(len(SINGLE_PATTERNS)):  # the next pattern the object allows
-                made = SINGLE_PATTERNS[(first + step) % len(SINGLE_PATTERNS)](info, rng, number)
+            for step in range(len(patterns)):  # the next pattern the object allows
+                made = patterns[(first + step) % len(patterns)](info, rng, number)
                 if made is not None:
                     break
             if made is not None:
