@@ -234,3 +234,26 @@ def test_the_html_report_in_chromium(runner: CliRunner, questions: Path, tmp_pat
                             ("JC", "0", "0.0000"), ("JC", "1", "1.0000")]
     assert re.search(r'<ul id="fixed"><li>jc-1</li></ul>', dom)
     assert re.search(r'<ul id="broken"><li>ap-1</li></ul>', dom)
+
+
+def test_sampledb_and_eval_import_no_torch(tmp_path: Path, questions: Path) -> None:
+    """The light ``eval`` extra is enough: torch is imported only by stages that train."""
+    import sys
+
+    predictions = write_predictions(tmp_path / "p.jsonl", {})
+    script = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from vgpt2.training.cli import app\n"
+        "runner = CliRunner()\n"
+        f"built = runner.invoke(app, ['sampledb', '--out', {str(tmp_path / 'db')!r}, "
+        "'--databases', '1', '--rows', '3'])\n"
+        f"scored = runner.invoke(app, ['eval', '--questions', {str(questions)!r}, "
+        f"'--predictions', {str(predictions)!r}, '--sampledb', {str(tmp_path / 'db')!r}, "
+        "'--format', 'json'])\n"
+        "assert built.exit_code == 0 and scored.exit_code == 0, (built.output, scored.output)\n"
+        "print(sorted(m for m in ('torch', 'transformers', 'trl', 'peft') if m in sys.modules))\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            timeout=600, check=False)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().splitlines()[-1] == "[]"
