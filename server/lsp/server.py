@@ -143,12 +143,19 @@ class VgptProtocol(LanguageServerProtocol):
     def _execute_handler(self, msg_id: Any, handler: Any, callback: Any,
                          args: tuple[Any, ...] | None = None,
                          kwargs: dict[str, Any] | None = None) -> None:
+        def forget(future: Any) -> None:
+            if self._request_futures.get(msg_id) is future:
+                del self._request_futures[msg_id]
+
         def done(future: Any) -> None:
             try:
                 callback(future)
             finally:
-                if self._request_futures.get(msg_id) is future:
-                    del self._request_futures[msg_id]
+                # Later, not now: pygls's shutdown cancels futures while it iterates them.
+                try:
+                    asyncio.get_running_loop().call_soon(forget, future)
+                except RuntimeError:  # no loop in this thread (a thread handler)
+                    forget(future)
 
         super()._execute_handler(msg_id, handler, done, args, kwargs)
 
