@@ -1,6 +1,7 @@
 """text + Catalog -> findings. Pure: no editor types, no files, no output.
 
-The analyzer splits the text into batches and statements itself, parses each
+The analyzer splits the text into batches and statements itself (one batch at a
+time, so a big file's memory is bounded by its largest batch), parses each
 statement with sqlglot, resolves names (:mod:`resolver`), runs the rules
 (:mod:`checks`), then applies the user's rule selection and the inline
 ``-- vgpt2: disable=...`` suppressions. Any input yields findings or VG000,
@@ -19,6 +20,8 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError, SqlglotError, TokenError
 from vgpt2.catalog.catalog import Catalog, CatalogError
+from vgpt2.catalog.sql.batches import iter_batch_ranges
+from vgpt2.catalog.sql.tokens import Kind, Token, iter_tokens
 from vgpt2.server.analysis.checks import CHECKS
 from vgpt2.server.analysis.findings import Finding, LineIndex, Severity
 from vgpt2.server.analysis.resolver import Resolver, Session
@@ -26,11 +29,9 @@ from vgpt2.server.analysis.rules import RULES
 from vgpt2.server.analysis.statements import (
     Statement,
     StatementKind,
-    batch_ranges,
     matching_paren,
     split_statements,
 )
-from vgpt2.server.analysis.tokens import Kind, Token, tokenize
 
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
 _log = logging.getLogger(__name__)
@@ -62,15 +63,32 @@ class RuleSettings:
 
 
 def analyze(text: str, catalog: Catalog, settings: RuleSettings | None = None) -> list[Finding]:
+    """The findings of ``text``, sorted by position.
+
+    Works one ``GO`` batch at a time from a single lazy pass of the tokenizer over the
+    file, so memory is bounded by the largest batch (and the findings), not the file.
+    """
     settings = settings or RuleSettings()
     findings: list[Finding] = []
     session = Session()
-    tokens = tokenize(text, comments=True)  # once: batches, statements and suppressions share it
-    starts = [t.start for t in tokens]
-    for start, end in batch_ranges(text, tokens):
-        batch = tokens[bisect.bisect_left(starts, start):bisect.bisect_left(starts, end)]
+    directives = _Directives(text)
+    stream = iter_tokens(text, comments=True)  # once: batches, statements and suppressions
+    token = next(stream, None)
+    for start, end in iter_batch_ranges(text):
+        batch: list[Token] = []
+        while token is not None and token.start < end:
+            if token.kind is Kind.COMMENT:
+                directives.see(token)
+            if token.start >= start:
+                batch.append(token)
+            token = next(stream, None)
         findings.extend(_analyze_batch(text, batch, catalog, session))
-    findings = _suppress(text, findings, tokens)
+    if directives:
+        while token is not None:  # comments after the last batch may still hold directives
+            if token.kind is Kind.COMMENT:
+                directives.see(token)
+            token = next(stream, None)
+    findings = directives.apply(findings)
     return sorted(
         (Finding(f.code, f.message, f.start, f.end, settings.severity_of(f.code), f.fixes,
                  f.related)
@@ -319,27 +337,51 @@ def _syntax_error(error: ParseError, source: str, base: int, statement: Statemen
     return Finding("VG000", message, start, end, Severity.ERROR)
 
 
-def _suppress(text: str, findings: list[Finding], tokens: list[Token]) -> list[Finding]:
-    """``-- vgpt2: disable=VG004`` silences its own line; ``disable-file`` the whole file."""
-    if "vgpt2" not in text.lower():
-        return findings
-    index = LineIndex(text)
-    per_line: dict[int, set[str]] = {}
-    whole_file: set[str] = set()
-    comments = [t for t in tokens if t.kind is Kind.COMMENT]
-    for match in _SUPPRESS.finditer(text):
-        if not any(c.start <= match.start() < c.end for c in comments):
-            continue  # the marker inside a string literal is data, not a directive
-        codes = {c.strip().upper() for c in re.split(r"[,\s]+", match.group(2)) if c.strip()}
-        if match.group(1).lower() == "disable-file":
-            whole_file |= codes
-        else:
-            per_line.setdefault(index.position(match.start())[0], set()).update(codes)
-    kept = []
-    for finding in findings:
-        line = index.position(finding.start)[0]
-        codes = whole_file | per_line.get(line, set())
-        if finding.code in codes or "ALL" in codes:
-            continue
-        kept.append(finding)
-    return kept
+class _Directives:
+    """``-- vgpt2: disable=VG004`` silences its own line; ``disable-file`` the whole file.
+
+    The markers are found in the text up front; a marker counts only inside a comment
+    (in a string literal it is data), which is learnt as the comments stream past, so
+    no token list of the whole file is kept.
+    """
+
+    __slots__ = ("_matches", "_seen", "_starts", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._matches = list(_SUPPRESS.finditer(text))
+        self._starts = [m.start() for m in self._matches]
+        self._seen: set[int] = set()
+        """Indexes of the markers found inside a comment."""
+
+    def __bool__(self) -> bool:
+        return bool(self._matches)
+
+    def see(self, comment: Token) -> None:
+        if not self._matches:
+            return
+        first = bisect.bisect_left(self._starts, comment.start)
+        last = bisect.bisect_left(self._starts, comment.end)
+        self._seen.update(range(first, last))
+
+    def apply(self, findings: list[Finding]) -> list[Finding]:
+        if not self._seen:
+            return findings
+        index = LineIndex(self.text)
+        per_line: dict[int, set[str]] = {}
+        whole_file: set[str] = set()
+        for number in sorted(self._seen):
+            match = self._matches[number]
+            codes = {c.strip().upper() for c in re.split(r"[,\s]+", match.group(2)) if c.strip()}
+            if match.group(1).lower() == "disable-file":
+                whole_file |= codes
+            else:
+                per_line.setdefault(index.position(match.start())[0], set()).update(codes)
+        kept = []
+        for finding in findings:
+            line = index.position(finding.start)[0]
+            codes = whole_file | per_line.get(line, set())
+            if finding.code in codes or "ALL" in codes:
+                continue
+            kept.append(finding)
+        return kept

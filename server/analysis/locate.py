@@ -1,21 +1,19 @@
 """Where the cursor is: the ``GO`` batch around an offset, and the words that are never names.
 
 Shared by the completion context, hover, signature help and go-to-definition.
-The batch is found without tokenizing the document: a scan for ``GO`` lines
-that skips comments, strings and quoted names exactly as
-:func:`statements.split_batches` does (a ``GO`` line inside a multi-line comment
-or string does not split; one inside a quoted name does), and reads the text
-only up to the end of the batch the cursor is in.
+The batch is found without tokenizing the document, with the ``GO``-line scan of
+the SQL text layer (:mod:`vgpt2.catalog.sql.batches`), reading the text only up
+to the end of the batch the cursor is in.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
-from vgpt2.server.analysis.statements import GO_LINE, Batch
+from vgpt2.catalog.sql.batches import Batch, go_lines
+from vgpt2.catalog.sql.batches import spans as text_spans
 
 __all__ = ["HINT_WORDS", "RESERVED", "RESERVED_WORDS", "Scan", "batch_at", "batches",
            "go_lines", "scan"]
@@ -64,83 +62,6 @@ NOEXPAND KEEPIDENTITY KEEPDEFAULTS IGNORE_CONSTRAINTS IGNORE_TRIGGERS
 """Table hints: ``WITH (NOLOCK)`` or the legacy ``APTH (NOLOCK)``."""
 
 # -- batches ------------------------------------------------------------------------------------
-
-_SPAN = re.compile(
-    r"""(?=[-/'\["])(?:
-        (?P<line>--[^\r\n]*)
-      | (?P<block>/\*)
-      | (?P<string>'(?:[^']|'')*(?:'|\Z))
-      | (?P<quoted>\[(?:[^\]]|\]\])*(?:\]|\Z)|"(?:[^"]|"")*(?:"|\Z))
-    )""",
-    re.VERBOSE | re.DOTALL,
-)
-"""Comments, strings and quoted names, as the tokenizer reads them (``N'..'`` from its quote)."""
-
-_BLOCK = re.compile(r"/\*|\*/")
-
-
-def _block_end(text: str, start: int, limit: int) -> tuple[int, bool]:
-    """End of the block comment opening at ``start`` (they nest, as in the tokenizer), and
-    whether it closes before ``limit``."""
-    depth = 0
-    position = start
-    while True:
-        match = _BLOCK.search(text, position, limit)
-        if match is None:
-            return limit, False
-        if match.group() == "/*":
-            depth += 1
-        else:
-            depth -= 1
-            if depth == 0:
-                return match.end(), True
-        position = match.end()
-
-
-def _spans(text: str, position: int = 0,
-           limit: int | None = None) -> Iterator[tuple[str, int, int, bool]]:
-    """(kind, start, end, closed) of each comment, string and quoted name of
-    ``text[position:limit]`` read as a text of its own, in order, found lazily."""
-    limit = len(text) if limit is None else limit
-    search = _SPAN.search
-    while True:
-        match = search(text, position, limit)
-        if match is None:
-            return
-        kind = match.lastgroup or ""
-        start, end = match.start(), match.end()
-        closed = True
-        if kind == "block":
-            end, closed = _block_end(text, start, limit)
-        elif kind == "string" and end >= limit:
-            body = text[start + 1:end]  # closed only by an unpaired final quote
-            closed = body.endswith("'") and (len(body) - len(body.rstrip("'"))) % 2 == 1
-        yield kind, start, end, closed
-        position = max(end, start + 1)
-
-
-def _multiline_spans(text: str) -> Iterator[tuple[int, int]]:
-    """The comments and strings spanning lines: those a ``GO`` line cannot split."""
-    for kind, start, end, _ in _spans(text):
-        if kind != "quoted" and (text.find("\n", start, end) >= 0
-                                 or text.find("\r", start, end) >= 0):
-            yield start, end
-
-
-def go_lines(text: str) -> Iterator[re.Match[str]]:
-    """The ``GO`` lines that split, as ``split_batches`` decides, found lazily."""
-    spans = _multiline_spans(text)
-    span: tuple[int, int] | None = None
-    scanned = False
-    for match in GO_LINE.finditer(text):
-        if not scanned:
-            span, scanned = next(spans, None), True
-        while span is not None and span[1] <= match.start():
-            span = next(spans, None)
-        if span is not None and span[0] < match.start() < span[1]:
-            continue
-        yield match
-
 
 @functools.lru_cache(maxsize=16)
 def batches(text: str) -> tuple[Batch, ...]:
@@ -211,7 +132,7 @@ def scan(text: str, offset: int, anchors_over: int | None = None) -> Scan:
     start, end = result.batch_start, result.batch_end
     anchors = anchors_over is not None and end - start > anchors_over
     spans: list[tuple[int, int]] = []
-    for kind, s, e, closed in _spans(text, start, end):
+    for kind, s, e, closed in text_spans(text, start, end):
         if s >= offset and not anchors:
             break
         if kind == "line":

@@ -1,4 +1,4 @@
-"""Cut a script into batches (``GO``) and batches into statements the parser can take.
+"""Cut a batch into statements the parser can take.
 
 sqlglot parses one statement at a time and needs semicolons between them;
 real T-SQL has none, and wraps its queries in procedures, IF/WHILE blocks,
@@ -9,53 +9,16 @@ offset, so every finding maps back to the exact place in the file.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from enum import Enum
 
-from vgpt2.server.analysis.tokens import Kind, Token, tokenize
+from vgpt2.catalog.sql.batches import GO_LINE, Batch, batch_ranges, split_batches
+from vgpt2.catalog.sql.tokens import Kind, Token, tokenize
 
-GO_LINE = re.compile(r"(?:^|(?<=[\r\n]))[ \t]*GO(?:[ \t]+\d+)?[ \t]*(?:--[^\r\n]*)?"
-                     r"(?:\r(?=\n)|(?=[\r\n])|\Z)", re.IGNORECASE)
-"""A line holding only ``GO``. Lines end at ``\\n``, ``\\r\\n`` or a lone ``\\r`` (old Mac
-files, and what LSP counts as a line break): Python's ``^``/``$`` know only ``\\n``. As
-before, the match takes the ``\\r`` of a ``\\r\\n``, not the ``\\n``."""
-
-
-@dataclass(frozen=True, slots=True)
-class Batch:
-    text: str
-    offset: int
-
-
-def split_batches(text: str) -> list[Batch]:
-    """Split on lines holding only ``GO`` (optionally a count or a comment), like SSMS."""
-    return [Batch(text[start:end], start) for start, end in batch_ranges(text)]
-
-
-def batch_ranges(text: str, tokens: list[Token] | None = None) -> list[tuple[int, int]]:
-    """``(start, end)`` of each non-empty batch between ``GO`` lines.
-
-    A ``GO`` line inside a block comment or a multi-line string does not split:
-    Vista's own procedures keep commented-out test scripts, GO lines included,
-    in their headers, and SSMS deploys them whole. ``tokens`` (with comments)
-    saves tokenizing twice when the caller has them.
-    """
-    ranges = []
-    position = 0
-    protected: list[tuple[int, int]] | None = None
-    for match in GO_LINE.finditer(text):
-        if protected is None:
-            every = tokens if tokens is not None else tokenize(text, comments=True)
-            protected = [(t.start, t.end) for t in every
-                         if t.kind in (Kind.COMMENT, Kind.STRING)
-                         and ("\n" in t.text or "\r" in t.text)]
-        if any(start < match.start() < end for start, end in protected):
-            continue
-        ranges.append((position, match.start()))
-        position = match.end()
-    ranges.append((position, len(text)))
-    return [(start, end) for start, end in ranges if text[start:end].strip()]
+__all__ = ["GO_LINE", "Batch", "Statement", "StatementKind", "batch_ranges", "matching_paren",
+           "split_batches", "split_statements"]
+"""``GO`` batches come from the SQL text layer (:mod:`vgpt2.catalog.sql.batches`); they are
+re-exported here for the editor features that read batches and statements together."""
 
 
 class StatementKind(Enum):
