@@ -298,3 +298,21 @@ def _message(method: str, params: dict[str, Any], msg_id: int | None = None) -> 
     if msg_id is not None:
         data["id"] = msg_id
     return default_converter().structure(data, METHOD_TO_TYPES[method][0])
+
+
+@pytest.mark.asyncio
+async def test_shutdown_is_answered_while_work_is_in_flight(tmp_path: Path) -> None:
+    """pygls cancels the futures in flight on shutdown; letting a handled one go must not
+    break that iteration (the answer was once an internal error)."""
+    client: VgptClient = await config().start()  # type: ignore[assignment]
+    try:
+        await initialize(client, "visual_studio_code", tmp_path, {"diagnosticsDelayMs": 0})
+        uri = (tmp_path / "busy.sql").as_uri()
+        client.open(uri, REPORT * 2_000)
+        pending = [client.text_document_document_symbol_async(types.DocumentSymbolParams(
+            text_document=types.TextDocumentIdentifier(uri=uri))) for _ in range(5)]
+        assert await asyncio.wait_for(client.shutdown_async(None), TIMEOUT) is None
+        client.exit(None)
+        await asyncio.gather(*pending, return_exceptions=True)
+    finally:
+        await asyncio.wait_for(client.stop(), STOP_TIMEOUT)
