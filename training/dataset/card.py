@@ -11,8 +11,8 @@ if TYPE_CHECKING:
     from vgpt2.training.dataset.build import Built
 
 _COMMENT = re.compile(r"--[^\n]*|/\*.*?\*/|'(?:[^']|'')*'", re.DOTALL)
-_REFERENCE = re.compile(r"\b(?:FROM|JOIN)\s+(?:dbo\.)?\w+(?:\s+AS\s+\w+)?(\s+WITH \(NOLOCK\))?",
-                        re.IGNORECASE)
+_REFERENCE = re.compile(
+    r"(?<![.\w])(?:FROM|JOIN)\s+(?:dbo\.)?\w+(?:\s+AS\s+\w+)?(\s+WITH \(NOLOCK\))?", re.IGNORECASE)
 
 
 def nolock_share(sqls: list[str]) -> tuple[int, int]:
