@@ -75,6 +75,9 @@ def run_stage(run: RunDir, stage: str, *, resume: bool = False, console: Console
     model = load_model(base, config, hw)
     args = common_args(config, section, hw, run.stage_dir(stage))
     trainer = module.trainer(config, model, tokenizer, data, args, callbacks, lora_config(config))
+    from transformers.trainer_callback import PrinterCallback
+
+    trainer.remove_callback(PrinterCallback)  # with tqdm off it prints every log dict to stdout
     try:
         steps = train(run, stage, trainer, resume=resume)
         trainer.accelerator.wait_for_everyone()
