@@ -70,7 +70,8 @@ class Accepted:
     def meta(self) -> dict[str, Any]:
         c = self.candidate
         return {"kind": c.kind, "pattern": c.pattern, "template": c.template,
-                "objects": list(c.objects), "module": c.module, "origin": c.origin}
+                "objects": list(c.objects), "module": c.module, "origin": c.origin,
+                "fixes": self.fixes}
 
 
 @dataclass(frozen=True, slots=True)
