@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install what the test suite needs beyond pip, with apt-get (root or password-less sudo):
-# Debian's neovim (0.7.2 on bookworm) for tests/neovim, and python3-venv where `python3 -m
+# Debian's neovim (0.7.2 on bookworm) for tests/neovim, chromium for the HTML report and
+# VS Code tests, and python3-venv where `python3 -m
 # venv` cannot work without it (a bare Debian or Ubuntu). Idempotent and quiet.
 #
 # By default it never fails the run: when apt is not available it says why and carries on,
@@ -30,6 +31,11 @@ if command -v nvim >/dev/null 2>&1; then
     say "neovim present: $(nvim --version 2>/dev/null | head -n 1)"
 else
     packages+=(neovim)
+fi
+# Chromium: the evaluation's HTML report is checked in headless Chromium (tests/training), and
+# the VS Code end-to-end suite drives the workbench with it.
+if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then
+    packages+=(chromium)
 fi
 if ! "${PYTHON:-python3}" -c 'import ensurepip, venv' >/dev/null 2>&1; then
     packages+=(python3-venv)

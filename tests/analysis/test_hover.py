@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import statistics
-import time
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -268,18 +265,6 @@ def test_context_covers_only_the_current_batch() -> None:
     assert context is not None
     assert context.text.strip() == "SELECT c.Contract FROM JCCM c"
     assert context.base + context.text.index("SELECT") == text.index("SELECT c.")
-
-
-def test_hover_is_fast_on_the_real_catalog(real_catalog: Catalog) -> None:
-    text = "\nGO\n".join(TEXTS.values())
-    offsets = range(0, len(text), max(1, len(text) // 400))
-    times = []
-    for number, offset in enumerate(offsets):
-        edited = text + " " * (number % 7) + f"-- {number}"  # a new text: no cache to hit
-        began = time.perf_counter()
-        hover(edited, offset, real_catalog)
-        times.append(time.perf_counter() - began)
-    assert statistics.median(times) < 0.005, statistics.median(times)
 
 
 # -- no crash anywhere ---------------------------------------------------------------------
