@@ -421,8 +421,7 @@ def to_diagnostic(index: LineIndex, uri: str, finding: Finding) -> types.Diagnos
     if finding.related:
         related = [types.DiagnosticRelatedInformation(
             location=types.Location(uri=uri, range=to_range(index, finding.start, finding.end)),
-            message=("searched: " if finding.code == "VG002" else "see: ")
-            + ", ".join(finding.related))]
+            message=rule.related_label + ", ".join(finding.related))]
     return types.Diagnostic(
         range=to_range(index, finding.start, finding.end),
         message=finding.message,
@@ -657,17 +656,18 @@ def code_actions(index: LineIndex, uri: str, text: str, catalog: Catalog,
                 title=fix.title, kind=types.CodeActionKind.QuickFix, diagnostics=[diagnostic],
                 is_preferred=fix.safe and len(finding.fixes) == 1,
                 edit=_workspace_edit(index, uri, list(fix.edits))))
-        if finding.code == "VG001":
+        for action in RULES[finding.code].actions:
             actions.append(types.CodeAction(
-                title="Reload the Vista catalog", kind=types.CodeActionKind.QuickFix,
+                title=action.title, kind=types.CodeActionKind.QuickFix,
                 diagnostics=[diagnostic],
-                command=types.Command(title="Reload catalog", command=RELOAD_COMMAND)))
-    nolock = [f for f in findings if f.code == "VG004"]
-    if nolock:
-        edits = [edit for fix in choose_fixes(nolock) for edit in fix.edits]
-        actions.append(types.CodeAction(
-            title=f"Add WITH (NOLOCK) everywhere in this file ({len(nolock)})",
-            kind=types.CodeActionKind.Source, edit=_workspace_edit(index, uri, edits)))
+                command=types.Command(title=action.command_title, command=action.command)))
+    for rule in RULES.values():
+        every = [f for f in findings if f.code == rule.code]
+        if rule.fix_all and every:
+            edits = [edit for fix in choose_fixes(every) for edit in fix.edits]
+            actions.append(types.CodeAction(
+                title=rule.fix_all.format(count=len(every)),
+                kind=types.CodeActionKind.Source, edit=_workspace_edit(index, uri, edits)))
     star = expand_star(text, start, catalog)
     if star is not None:
         actions.append(types.CodeAction(

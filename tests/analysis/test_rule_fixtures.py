@@ -117,3 +117,23 @@ def test_malformed_fixture_names_the_file_and_case(tmp_path: Path) -> None:
     path.write_text('rule = "VG004"\n[[cases]\n', encoding="utf-8")
     with pytest.raises(ValueError, match=r"vg004_missing_nolock.toml: .*line 2"):
         _load(path)
+
+
+def test_rule_actions_name_commands_the_language_server_registers() -> None:
+    from vgpt2.server.lsp.server import RELOAD_COMMAND
+
+    commands = {a.command for rule in RULES.values() for a in rule.actions}
+    assert commands == {RELOAD_COMMAND}
+
+
+def test_related_information_uses_each_rules_label(sample_catalog: Catalog) -> None:
+    from vgpt2.server.lsp.documents import LineIndex
+    from vgpt2.server.lsp.server import to_diagnostic
+
+    text = "SELECT h.APRf FROM bAPTH h WITH (NOLOCK)"
+    lines = {}
+    for finding in analyze(text, sample_catalog):
+        diagnostic = to_diagnostic(LineIndex(text), "file:///q.sql", finding)
+        (info,) = diagnostic.related_information or []
+        lines[finding.code] = info.message
+    assert lines == {"VG002": "searched: bAPTH h", "VG005": "see: APTH"}
