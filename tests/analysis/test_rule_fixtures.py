@@ -137,3 +137,13 @@ def test_related_information_uses_each_rules_label(sample_catalog: Catalog) -> N
         (info,) = diagnostic.related_information or []
         lines[finding.code] = info.message
     assert lines == {"VG002": "searched: bAPTH h", "VG005": "see: APTH"}
+
+
+def test_fixable_means_every_fix_is_safe(sample_catalog: Catalog) -> None:
+    """The rules table's "fixed by vgpt2 fix" column matches what `vgpt2 fix` applies."""
+    for case in (c for c in CASES if c.failing):
+        for finding in analyze(case.sql, sample_catalog):
+            if finding.code == case.code:
+                fixable = RULES[finding.code].fixable
+                assert all(fix.safe == fixable for fix in finding.fixes), case.name
+                assert not fixable or finding.fixes, case.name
