@@ -770,7 +770,7 @@ def fluff_folder(python: str, folder: Path, processes: int) -> tuple[float, dict
 PHASES = [
     ("sqlglot parse_one (its tokenizer + parser)", "sqlglot/__init__.py", "parse_one"),
     ("Resolver.statement (name resolution)", "analysis/resolver.py", "statement"),
-    ("check partial_joins (VG006)", "analysis/checks.py", "partial_joins"),
+    ("check VG006 partial-key-join", "rules/vg006_partial_key_join.py", "check"),
     ("  of which Catalog.join_path (SQLite query per join, not cached)", "catalog/catalog.py",
      "join_path"),
     ("vgpt2 tokenize (tokens.py)", "analysis/tokens.py", "tokenize"),
