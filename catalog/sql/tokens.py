@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 
 class Kind(Enum):
@@ -26,8 +26,9 @@ class Kind(Enum):
     PUNCT = "punct"
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
+    """One token; a named tuple, because a big script makes millions of them."""
+
     kind: Kind
     text: str
     start: int
@@ -55,8 +56,9 @@ class Token:
 
 _PATTERN = re.compile(
     r"""
-    (?P<ws>[\s\ufeff]+)
-  | (?P<line_comment>--[^\r\n]*)
+    [\s\ufeff]*+
+    (?:
+    (?P<line_comment>--[^\r\n]*)
   | (?P<block_comment>/\*)
   | (?P<string>[Nn]?'(?:[^']|'')*(?:'|$))
   | (?P<bracket>\[(?:[^\]]|\]\])*(?:\]|$))
@@ -65,6 +67,7 @@ _PATTERN = re.compile(
   | (?P<word>(?:@@|@)[A-Za-z0-9_$#@\u00C0-\uFFFF]+
       |(?:\#\#|\#)?[A-Za-z_\u00C0-\uFFFF][A-Za-z0-9_$#@\u00C0-\uFFFF]*|@@?|\#\#?)
   | (?P<punct><>|!=|>=|<=|!<|!>|\+=|-=|\*=|/=|::|.)
+    )
     """,
     re.VERBOSE | re.DOTALL,
 )
@@ -85,37 +88,38 @@ def iter_tokens(text: str, *, comments: bool = False, start: int = 0,
     position = start
     length = len(text) if end is None else end
     match_at = _PATTERN.match
+    new = tuple.__new__
     while position < length:
         match = match_at(text, position, length)
-        if match is None:  # pragma: no cover - the pattern ends with a catch-all
-            position += 1
-            continue
-        group = match.lastgroup
+        if match is None:  # only whitespace is left
+            return
+        group = match.lastgroup or "punct"
+        begin = match.start(group)
         stop = match.end()
-        if group == "block_comment":
-            stop, terminated = _block_comment_end(text, position, length)
+        if group == "word":
+            yield new(Token, (Kind.WORD, match.group(group), begin, stop, True))
+        elif group == "punct":
+            yield new(Token, (Kind.PUNCT, match.group(group), begin, stop, True))
+        elif group == "number":
+            yield new(Token, (Kind.NUMBER, match.group(group), begin, stop, True))
+        elif group == "block_comment":
+            stop, terminated = _block_comment_end(text, begin, length)
             if comments:
-                yield Token(Kind.COMMENT, text[position:stop], position, stop, terminated)
+                yield new(Token, (Kind.COMMENT, text[begin:stop], begin, stop, terminated))
         elif group == "line_comment":
             if comments:
-                yield Token(Kind.COMMENT, match.group(), position, stop)
+                yield new(Token, (Kind.COMMENT, match.group(group), begin, stop, True))
         elif group == "string":
-            raw = match.group()
+            raw = match.group(group)
             national = raw[0] in "Nn"
             closed = len(raw) >= 2 + national and raw.endswith("'") and not (
                 _unclosed_quote(raw[1:] if national else raw))
-            yield Token(Kind.STRING, raw, position, stop, closed)
+            yield new(Token, (Kind.STRING, raw, begin, stop, closed))
         elif group in ("bracket", "dquote"):
-            raw = match.group()
+            raw = match.group(group)
             closer = "]" if group == "bracket" else '"'
             closed = len(raw) >= 2 and raw.endswith(closer) and not _unclosed_quote(raw, closer)
-            yield Token(Kind.QUOTED, raw, position, stop, closed)
-        elif group == "number":
-            yield Token(Kind.NUMBER, match.group(), position, stop)
-        elif group == "word":
-            yield Token(Kind.WORD, match.group(), position, stop)
-        elif group == "punct":
-            yield Token(Kind.PUNCT, match.group(), position, stop)
+            yield new(Token, (Kind.QUOTED, raw, begin, stop, closed))
         position = stop
 
 

@@ -27,8 +27,8 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from vgpt2.catalog.sql.tokens import Kind, Token, tokenize
 from vgpt2.server.analysis.locate import HINT_WORDS, RESERVED_WORDS, Scan, scan
-from vgpt2.server.analysis.tokens import Kind, Token, tokenize
 
 __all__ = ["CompletionContext", "ContextKind", "RefKind", "TableRef", "read_context"]
 

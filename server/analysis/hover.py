@@ -20,9 +20,9 @@ from typing import Literal
 
 from vgpt2.catalog.catalog import Catalog
 from vgpt2.catalog.model import CatalogObject, Column, ObjectType, RelationshipKind
+from vgpt2.catalog.sql.tokens import Kind, Token, tokenize
 from vgpt2.server.analysis.locate import HINT_WORDS, RESERVED, batch_at
 from vgpt2.server.analysis.statements import Statement, split_statements
-from vgpt2.server.analysis.tokens import Kind, Token, tokenize
 
 __all__ = [
     "Context",

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from sqlglot import exp
 from vgpt2.catalog.catalog import Catalog
+from vgpt2.catalog.sql.tokens import Kind, Token
 from vgpt2.server.analysis.model import (
     ColumnRef,
     ColumnStatus,
@@ -26,7 +27,6 @@ from vgpt2.server.analysis.model import (
     StatementModel,
     TableRef,
 )
-from vgpt2.server.analysis.tokens import Kind, Token
 
 _SYSTEM_SCHEMAS = {"sys", "information_schema"}
 _NOLOCK_HINTS = {"NOLOCK", "READUNCOMMITTED"}

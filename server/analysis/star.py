@@ -12,9 +12,9 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import SqlglotError
 from vgpt2.catalog.catalog import Catalog
+from vgpt2.catalog.sql.tokens import tokenize
 from vgpt2.server.analysis.findings import Edit, LineIndex
 from vgpt2.server.analysis.statements import split_batches, split_statements
-from vgpt2.server.analysis.tokens import tokenize
 
 
 def expand_star(text: str, offset: int, catalog: Catalog) -> Edit | None:

@@ -13,6 +13,7 @@ import bisect
 from dataclasses import dataclass
 from typing import Literal
 
+from vgpt2.catalog.sql.tokens import Token, tokenize
 from vgpt2.server.analysis.hover import SourceRef, source_refs
 from vgpt2.server.analysis.statements import (
     Statement,
@@ -21,7 +22,6 @@ from vgpt2.server.analysis.statements import (
     split_batches,
     split_statements,
 )
-from vgpt2.server.analysis.tokens import Token, tokenize
 
 __all__ = ["Symbol", "SymbolKind", "document_symbols"]
 

@@ -15,8 +15,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from vgpt2.catalog.catalog import Catalog
+from vgpt2.catalog.sql.batches import split_batches
 from vgpt2.server.analysis import LineIndex, analyze
-from vgpt2.server.analysis.statements import split_batches
 
 CORPUS = sorted((Path(__file__).parent / "corpus").glob("*/*.sql"))
 TEXTS = {path.name: path.read_text(encoding="utf-8").replace("\r\n", "\n").replace("\r", "\n")

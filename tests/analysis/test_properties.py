@@ -14,9 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from vgpt2.catalog.catalog import Catalog
+from vgpt2.catalog.sql.tokens import tokenize
 from vgpt2.server.analysis import RULES, Finding, Severity, analyze
 from vgpt2.server.analysis.statements import split_batches, split_statements
-from vgpt2.server.analysis.tokens import tokenize
 
 CORPUS = sorted((Path(__file__).parent / "corpus").glob("*/*.sql"))
 TEXTS = {path.name: path.read_text(encoding="utf-8") for path in CORPUS}

@@ -9,13 +9,13 @@ half-typed and tricky input.
 from __future__ import annotations
 
 import pytest
+from vgpt2.catalog.sql.tokens import Kind, Token, tokenize
 from vgpt2.server.analysis.statements import (
     Statement,
     StatementKind,
     split_batches,
     split_statements,
 )
-from vgpt2.server.analysis.tokens import Kind, Token, tokenize
 
 
 def texts(batch: str) -> list[str]:

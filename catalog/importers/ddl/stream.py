@@ -9,6 +9,7 @@ and accepting keywords, dotted names, skipping an item or a default value, and
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
 
 from vgpt2.catalog.sql.lines import LineCounter
@@ -43,13 +44,17 @@ class _Stream:
     def peek(self, ahead: int = 0) -> Token | None:
         index = self.index + ahead
         toks = self._toks
+        if index < len(toks):
+            return toks[index]
         while index >= len(toks):
             iterator = self._iter
-            tok = next(iterator, None) if iterator is not None else None
-            if tok is None:
+            if iterator is None:
+                return None
+            before = len(toks)
+            toks.extend(islice(iterator, min(16 + before, 512)))  # more each time: headers
+            if len(toks) == before:  # stay cheap, tables fast
                 self._iter = None
                 return None
-            toks.append(tok)
         return toks[index]
 
     def next(self) -> Token | None:
