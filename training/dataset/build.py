@@ -46,6 +46,7 @@ from vgpt2.training.dataset.sources import (
 )
 from vgpt2.training.dataset.templates import generate, stable_hash
 from vgpt2.training.eval.questions import Question
+from vgpt2.training.folders import swap_in
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -525,7 +526,7 @@ def _write(catalog: Catalog, out: Path, built: Built, options: BuildOptions,
                                         encoding="utf-8")
         (scratch / CARD).write_text(render_card(manifest, built, options.seed),
                                     encoding="utf-8")
-        _swap_in(scratch, out)
+        swap_in(scratch, out)
     except BaseException:
         shutil.rmtree(scratch, ignore_errors=True)
         raise
@@ -564,20 +565,3 @@ def _manifest(catalog: Catalog, built: Built, options: BuildOptions,
     }
 
 
-def _swap_in(built: Path, out: Path) -> None:
-    """Replace ``out`` by ``built`` in two renames; the old build goes only once the new is in."""
-    mask = os.umask(0)
-    os.umask(mask)
-    os.chmod(built, 0o777 & ~mask)
-    old: Path | None = None
-    if out.exists():
-        old = out.with_name(f".{out.name}.old-{os.getpid()}")
-        os.replace(out, old)
-    try:
-        os.replace(built, out)
-    except OSError:
-        if old is not None:
-            os.replace(old, out)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)

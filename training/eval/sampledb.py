@@ -43,6 +43,7 @@ from typing import Any
 import duckdb
 from vgpt2.catalog.catalog import Catalog
 from vgpt2.catalog.model import CatalogObject, Column, ObjectType, RelationshipKind
+from vgpt2.training.folders import swap_in
 
 MANIFEST = "manifest.json"
 FORMAT = 1
@@ -826,7 +827,7 @@ def build(catalog: Catalog, out: Path, *, databases: int = DEFAULT_DATABASES, se
                     "tables": len(plan_.tables), "views": len(plan_.views) + len(plan_.defined),
                     "skipped": plan_.skipped}
         (scratch / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-        _swap_in(scratch, out)
+        swap_in(scratch, out)
     except BaseException:
         shutil.rmtree(scratch, ignore_errors=True)
         raise
@@ -848,23 +849,6 @@ def _check_output(out: Path) -> None:
                                 "build; give an empty or new folder")
 
 
-def _swap_in(built: Path, out: Path) -> None:
-    """Replace ``out`` by ``built`` in two renames; the old build goes only once the new is in."""
-    mask = os.umask(0)
-    os.umask(mask)
-    os.chmod(built, 0o777 & ~mask)  # mkdtemp makes it private; a build is an ordinary folder
-    old: Path | None = None
-    if out.exists():
-        old = out.with_name(f".{out.name}.old-{os.getpid()}")
-        os.replace(out, old)
-    try:
-        os.replace(built, out)
-    except OSError:
-        if old is not None:
-            os.replace(old, out)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def table_rows(path: Path, names: Iterable[str]) -> dict[str, list[tuple[Any, ...]]]:
