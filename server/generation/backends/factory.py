@@ -8,8 +8,6 @@ vgpt2 is useful before anyone has installed a model.
 from __future__ import annotations
 
 from vgpt2.server.generation.backends.base import GenerationOptions, ModelBackend
-from vgpt2.server.generation.backends.ollama import OllamaBackend
-from vgpt2.server.generation.backends.openai_compat import OpenAICompatBackend
 from vgpt2.server.generation.backends.retry import plain_http_warning
 from vgpt2.server.generation.settings import ModelSettings
 
@@ -22,13 +20,20 @@ def make_backend(settings: ModelSettings) -> ModelBackend | None:
     """The configured backend; None for ``catalog`` or when no model is configured.
 
     Raises :class:`BackendError` for a setting that cannot work (an unset API key variable).
+    The client libraries are imported here, not at module level: the ``openai`` client
+    alone takes about 400 ms to import, which every language-server start and every
+    ``vgpt2 check`` would otherwise pay with no model configured.
     """
     if not settings.configured:
         return None
     url = settings.resolved_url()
     if settings.backend == "ollama" and settings.name is not None:
+        from vgpt2.server.generation.backends.ollama import OllamaBackend
+
         return OllamaBackend(url, settings.name, keep_alive=settings.keep_alive,
                              timeout=settings.timeout)
+    from vgpt2.server.generation.backends.openai_compat import OpenAICompatBackend
+
     return OpenAICompatBackend(url, settings.name, api_key_env=settings.api_key_env,
                                timeout=settings.timeout)
 
