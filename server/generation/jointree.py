@@ -264,11 +264,72 @@ def join_tree(catalog: Catalog, objects: Sequence[str]) -> JoinTree:
                 in_tree.append(edge.child)
                 edges.append(edge)
         wanted = [t for t in wanted if t not in in_tree]
+    edges = _most_specific_parents(catalog, search, terminals[0], edges)
+    in_tree = [terminals[0]] + [e.child for e in edges]
     requested = set(terminals)
     return JoinTree(
         root=terminals[0], nodes=tuple(in_tree), edges=tuple(edges),
         unreached=tuple(t for t in terminals if t not in in_tree),
         intermediates=tuple(n for n in in_tree if n not in requested))
+
+
+def _most_specific_parents(catalog: Catalog, search: _Search, root: str,
+                           edges: list[JoinEdge]) -> list[JoinEdge]:
+    """Hang each node from the tree member it shares the widest whole key with.
+
+    The search adds one object at a time, so a node can end up under a coarse parent
+    only because its specific one joined the tree later (JCCP under JCJM on the job,
+    before JCJP arrives): every JCCP row would then meet every phase of the job. A
+    node moves to another member when their join is strictly wider and still covers
+    the whole key of one side (a lookup or a detail, never a partial join), and the
+    member does not hang below the node. Returned in an order where each edge's
+    parent is already in the tree (root first).
+    """
+    parent_of = {e.child: e for e in edges}
+    # Headers first (the member's whole key is covered: JCJP over JCCP), then lookups
+    # (the node's whole key is covered), so a detail goes under its header rather than
+    # the header under its detail.
+    for rows in ("many", "one"):
+        for node in [e.child for e in edges]:
+            current = parent_of[node]
+            width = len(current.relationship.column_pairs)
+            below = _descendants(parent_of, node)
+            best: JoinEdge | None = None
+            for member in [root, *parent_of]:
+                if member in (node, current.parent) or member in below:
+                    continue
+                relationship = neighbours(catalog, member).get(node)
+                if relationship is None or len(relationship.column_pairs) <= width:
+                    continue
+                candidate = JoinEdge(member, node, relationship,
+                                     round(search.step(relationship), 3))
+                if child_rows(catalog, candidate) == rows:
+                    best, width = candidate, len(relationship.column_pairs)
+            if best is not None:
+                parent_of[node] = best
+    ordered: list[JoinEdge] = []
+    placed = {root}
+    pending = [parent_of[e.child] for e in edges]
+    while pending:
+        ready = [e for e in pending if e.parent in placed]
+        for edge in ready:
+            ordered.append(edge)
+            placed.add(edge.child)
+        pending = [e for e in pending if e.child not in placed]
+    return ordered
+
+
+def _descendants(parent_of: dict[str, JoinEdge], node: str) -> set[str]:
+    """The members that hang, directly or not, below ``node``."""
+    found: set[str] = set()
+    for member in parent_of:
+        walk = member
+        while walk in parent_of and walk not in found:
+            walk = parent_of[walk].parent
+            if walk == node:
+                found.add(member)
+                break
+    return found
 
 
 _MIN_EDGE = _EDGE - 6 * _WIDTH_DISCOUNT - _FOREIGN_KEY_DISCOUNT - _HIERARCHY_DISCOUNT

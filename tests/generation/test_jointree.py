@@ -5,7 +5,7 @@ from __future__ import annotations
 from vgpt2.catalog.catalog import Catalog
 from vgpt2.catalog.model import RelationshipKind
 from vgpt2.server.analysis.analyzer import analyze
-from vgpt2.server.generation.jointree import JoinTree, join_tree
+from vgpt2.server.generation.jointree import JoinTree, fan_out_pairs, join_tree
 
 
 def edge_columns(tree: JoinTree, child: str) -> list[str]:
@@ -106,3 +106,31 @@ def test_sibling_details_are_flagged_nested_ones_are_not(sample_catalog: Catalog
     assert fan_out_pairs(sample_catalog, siblings) == [("PREA", "PRSQ")]
     nested = join_tree(sample_catalog, ["APTH", "APTL", "APTD"])
     assert fan_out_pairs(sample_catalog, nested) == [], nested.describe()
+
+
+JOB_PHASE_COST_ORDERS = (["JCJM", "JCJP", "JCCP"], ["JCJM", "JCCP", "JCJP"],
+                         ["JCCP", "JCJP", "JCJM"])
+
+
+def _phase_cost_join_is_on_the_phase_key(catalog: Catalog, objects: list[str]) -> None:
+    tree = join_tree(catalog, objects)
+    assert set(tree.nodes) == {"JCJM", "JCJP", "JCCP"} and not tree.unreached
+    edge = next(e for e in tree.edges if {e.parent, e.child} == {"JCJP", "JCCP"})
+    assert {a for a, _ in edge.relationship.column_pairs} == {
+        "JCCo", "Job", "PhaseGroup", "Phase"}, tree.describe()
+    # Never JCCP hung on the job alone: every cost row would meet every phase of the job.
+    assert not [e for e in tree.edges if (e.parent, e.child) == ("JCJM", "JCCP")], tree.describe()
+    assert fan_out_pairs(catalog, tree) == [], tree.describe()
+
+
+def test_phase_costs_hang_from_the_phase_not_the_job(sample_catalog: Catalog) -> None:
+    for objects in JOB_PHASE_COST_ORDERS:
+        _phase_cost_join_is_on_the_phase_key(sample_catalog, objects)
+    tree = join_tree(sample_catalog, ["JCJM", "JCCP", "JCJP"])
+    assert tree.describe()[1].startswith("JCJP -> JCCP ON"), tree.describe()
+    assert tree.nodes == ("JCJM", "JCJP", "JCCP")
+
+
+def test_real_catalog_phase_costs_hang_from_the_phase(real_catalog: Catalog) -> None:
+    for objects in JOB_PHASE_COST_ORDERS:
+        _phase_cost_join_is_on_the_phase_key(real_catalog, objects)

@@ -142,3 +142,14 @@ def test_skeleton_warns_where_rows_multiply(sample_catalog: Catalog) -> None:
     assert sql is not None
     assert "-- PREA and PRSQ are both many rows per row" in sql
     assert analyze(sql, sample_catalog) == []
+
+
+@pytest.mark.parametrize("objects", [["JCJM", "JCJP", "JCCP"], ["JCJM", "JCCP", "JCJP"]])
+def test_job_cost_by_phase_joins_costs_on_the_phase_key(sample_catalog: Catalog,
+                                                         objects: list[str]) -> None:
+    sql = render_skeleton(sample_catalog, join_tree(sample_catalog, objects),
+                          "job cost by phase for each job")
+    assert sql is not None
+    assert ("JOIN JCCP AS cp WITH (NOLOCK)\n  ON cp.JCCo = jp.JCCo\n AND cp.Job = jp.Job\n"
+            " AND cp.PhaseGroup = jp.PhaseGroup\n AND cp.Phase = jp.Phase") in sql, sql
+    assert analyze(sql, sample_catalog) == []
