@@ -13,6 +13,7 @@ findings into the message a repair round sends; :func:`closest_objects` and
 
 from __future__ import annotations
 
+import itertools
 import re
 import time
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from sqlglot import exp
 from sqlglot.errors import SqlglotError
 from vgpt2.catalog.catalog import Catalog
 from vgpt2.catalog.search import search
+from vgpt2.catalog.store import split_identifier
 from vgpt2.server.analysis.analyzer import analyze
 from vgpt2.server.analysis.findings import Finding, LineIndex, Severity
 from vgpt2.server.analysis.fixing import fix_text
@@ -232,23 +234,59 @@ def closest_objects(catalog: Catalog, text: str, limit: int = 4) -> list[str]:
     """The real objects nearest to a name or a phrase, for a refusal.
 
     Through the analyzer's own did-you-mean (synonyms first: "Customers" -> ARCM,
-    then spelling, then search), so a refusal and a VG001 finding agree.
+    then spelling, then search), so a refusal and a VG001 finding agree; and, for
+    a name, the catalog's search on what the name says: its module prefix as the
+    module's name and the words of its CamelCase ("EMEquipment" -> "Equipment
+    Management Equipment" -> EMEM), because spelling alone finds only lookalikes
+    (``viDim_EMEquipment``) or nothing at all ("INBarcodeScan"). The two lists
+    alternate, the did-you-mean first.
     """
     name = re.sub(r"[^A-Za-z0-9_]", "", text)
-    suggestions: list[str] = []
+    spelled: list[str] = []
     if name:
         for finding in analyze(f"SELECT 1 AS x FROM [{name}] WITH (NOLOCK);", catalog):
             if finding.code == "VG001":
-                suggestions.extend(finding.related)
-    if len(suggestions) < limit:
+                spelled.extend(finding.related)
+    said: list[str] = []
+    phrase = _name_as_words(catalog, text.strip()) if name == text.strip() else None
+    if phrase:
+        said = [h.name for h in search(catalog, phrase, limit=limit)
+                if h.type in ("table", "view")]
+    suggestions = [s for pair in itertools.zip_longest(spelled, said) for s in pair if s]
+    if len(set(suggestions)) < limit:
         suggestions.extend(h.name for h in search(catalog, text, limit=limit)
                            if h.type in ("table", "view"))
     return list(dict.fromkeys(suggestions))[:limit]
 
 
+def _name_as_words(catalog: Catalog, name: str) -> str | None:
+    """``INBarcodeScan`` -> "Inventory Barcode Scan": the words a description would use.
+
+    A leading lower-case prefix (``v``, ``b``, ``ud``) is dropped; a leading module
+    code becomes the module's name. None when the name says nothing beyond itself,
+    and for a classic code name (``JCJN``), whose nearest objects are its lookalikes.
+    """
+    if re.fullmatch(r"[A-Za-z]{0,2}[A-Z]{2}[A-Z0-9]{2}", name):
+        return None
+    words = split_identifier(name.split(".")[-1])
+    if words and words[0].islower() and len(words) > 1:
+        words = words[1:]
+    if not words:
+        return None
+    module = catalog.modules().get(words[0][:2].upper()) if len(words[0]) >= 2 else None
+    if module and words[0][:2].isupper():
+        words = [module.split("(")[0].strip(), words[0][2:], *words[1:]]
+    phrase = " ".join(w for w in words if w)
+    return phrase if phrase.lower() != name.lower() else None
+
+
 _NAMED = re.compile(
     r"`([A-Za-z_#@][\w.]*)`|\[([A-Za-z_][\w ]*)\]"
-    r"|\b(?i:the|a|an|from|in|of)\s+([A-Z][A-Za-z0-9_]*)\s+(?:table|view)s?\b")
+    r"|\b(?i:the|a|an|from|in|of)\s+([A-Z][A-Za-z0-9_]*|[a-z][a-z0-9]*[A-Z0-9_][A-Za-z0-9_]*)"
+    r"\s+(?:table|view)s?\b")
+"""A bracketed or back-quoted name, or "the X table/view" where X is capitalised or
+shaped like an identifier (``vAPTHX``, ``udJobs``: a capital, digit or underscore
+after a lower-case start), never a plain lower-case word ("the job cost table")."""
 
 
 def missing_named_objects(catalog: Catalog, question: str) -> list[str]:

@@ -216,6 +216,23 @@ def test_question_naming_a_missing_table_is_refused_before_the_model(
     assert "ARCM" in result.suggestions
 
 
+@pytest.mark.parametrize(("question", "missing", "suggested"), [
+    ("show me the vSMFoo table", "vSMFoo", None),
+    ("what is in the vAPTHX view", "vAPTHX", None),
+    ("all rows of the EMEquipment table", "EMEquipment", "EMEM"),
+    ("all rows of the INBarcodeScan table", "INBarcodeScan", "INMT"),
+])
+def test_missing_names_of_any_case_are_refused_with_real_neighbours(
+        sample_catalog: Catalog, question: str, missing: str, suggested: str | None) -> None:
+    backend = ScriptedBackend([VALID])
+    result = ask(sample_catalog, backend, question)
+    assert result.refused and backend.requests == [], result.message
+    assert missing in result.message
+    assert result.suggestions, result.message
+    if suggested:
+        assert suggested in result.suggestions, result.suggestions
+
+
 def test_backend_error_propagates(sample_catalog: Catalog) -> None:
     error = BackendError(BackendErrorKind.UNREACHABLE, "cannot reach 127.0.0.1:11434",
                          "start it with `ollama serve`")

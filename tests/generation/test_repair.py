@@ -90,3 +90,32 @@ def test_independent_name_check_agrees_with_the_catalog(sample_catalog: Catalog)
     # The same alias for two objects in two scopes: no verdict rather than a wrong one.
     assert problems("SELECT a.APRef FROM APTH a WHERE EXISTS (SELECT 1 FROM APTL a "
                     "WHERE a.GrossAmt > 0)") == []
+
+
+def test_missing_names_of_any_case(sample_catalog: Catalog) -> None:
+    assert missing_named_objects(sample_catalog, "what does the vAPTHX view hold") == ["vAPTHX"]
+    assert missing_named_objects(sample_catalog, "show me the vSMFoo table") == ["vSMFoo"]
+    assert missing_named_objects(sample_catalog, "rows in the udJob_2 table") == ["udJob_2"]
+    # Real objects in any case, and plain lower-case words, are not missing.
+    assert missing_named_objects(sample_catalog, "show me the bAPTH table") == []
+    assert missing_named_objects(sample_catalog, "rows of the apth table") == []
+    assert missing_named_objects(sample_catalog, "the vendor view and the job cost table") == []
+
+
+def test_real_base_tables_named_in_lower_case_are_not_missing(real_catalog: Catalog) -> None:
+    assert missing_named_objects(real_catalog, "rows of the vSMWorkOrder table") == []
+    assert missing_named_objects(real_catalog, "rows of the vSMWorkOrderX table") == [
+        "vSMWorkOrderX"]
+
+
+def test_closest_objects_read_what_the_name_says(sample_catalog: Catalog) -> None:
+    # Spelling finds nothing like INBarcodeScan; its module and words find inventory.
+    barcode = closest_objects(sample_catalog, "INBarcodeScan")
+    assert barcode and all(name.startswith("IN") for name in barcode), barcode
+    assert "EMEM" in closest_objects(sample_catalog, "EMEquipment")
+
+
+def test_real_closest_objects_name_the_equipment_master(real_catalog: Catalog) -> None:
+    assert "EMEM" in closest_objects(real_catalog, "EMEquipment")
+    assert "INMT" in closest_objects(real_catalog, "INBarcodeScan")
+    assert closest_objects(real_catalog, "Customers")[0] == "ARCM"
