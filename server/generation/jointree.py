@@ -312,6 +312,8 @@ def _most_specific_parents(catalog: Catalog, search: _Search, root: str,
     pending = [parent_of[e.child] for e in edges]
     while pending:
         ready = [e for e in pending if e.parent in placed]
+        if not ready:  # cannot happen: a node never moves below its own descendants
+            raise RuntimeError(f"join tree has a cycle through {[e.child for e in pending]}")
         for edge in ready:
             ordered.append(edge)
             placed.add(edge.child)
