@@ -14,7 +14,6 @@ Symbolic links are not followed: only files really inside the folder are read.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from pathlib import Path
 from vgpt2.catalog.catalog import Catalog
 from vgpt2.server.analysis.statements import StatementKind, split_batches, split_statements
 from vgpt2.training.dataset.records import Candidate
+from vgpt2.training.eval.questions import FormatError, json_lines
 
 _CREATE_VIEW = re.compile(r"\bCREATE\s+(?:OR\s+ALTER\s+)?VIEW\s+(?:\[?dbo\]?\.)?\[?(\w+)\]?",
                           re.IGNORECASE)
@@ -108,19 +108,11 @@ def source_candidates(statements: list[SourceStatement], catalog: Catalog) -> li
 def load_examples(path: Path) -> list[Candidate]:
     """``{"question": ..., "sql": ...}`` per line; a bad line is an error naming file and line."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise SourceError(f"{path}: cannot be read ({error})") from None
+        records = json_lines(path)
+    except FormatError as error:
+        raise SourceError(str(error)) from None
     found: list[Candidate] = []
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except ValueError as error:
-            raise SourceError(f"{path}:{number}: not JSON ({error})") from None
-        if not isinstance(record, dict):
-            raise SourceError(f"{path}:{number}: expected a JSON object")
+    for number, record in records:
         question, sql = record.get("question"), record.get("sql")
         if not isinstance(question, str) or not question.strip():
             raise SourceError(f"{path}:{number}: \"question\" must be a non-empty string")

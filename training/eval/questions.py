@@ -67,7 +67,9 @@ def shipped_questions_path() -> Path:
     return Path(str(resources.files("vgpt2.training.data").joinpath("eval_questions.jsonl")))
 
 
-def _lines(path: Path) -> list[tuple[int, dict[str, Any]]]:
+def json_lines(path: Path) -> list[tuple[int, dict[str, Any]]]:
+    """(line number, object) for each non-blank line; anything else is a FormatError naming
+    the file and line. Every JSONL input of vgpt2-train reads through this."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
@@ -106,7 +108,7 @@ def _strings(path: Path, number: int, record: dict[str, Any], key: str) -> tuple
 def load_questions(path: Path) -> list[Question]:
     questions: list[Question] = []
     seen: dict[str, int] = {}
-    for number, record in _lines(path):
+    for number, record in json_lines(path):
         qid = _text(path, number, record, "id")
         if qid in seen:
             raise FormatError(f"{path}:{number}: id {qid!r} repeats line {seen[qid]}")
@@ -132,7 +134,7 @@ def load_questions(path: Path) -> list[Question]:
 
 def load_predictions(path: Path) -> dict[str, Prediction]:
     predictions: dict[str, Prediction] = {}
-    for number, record in _lines(path):
+    for number, record in json_lines(path):
         qid = _text(path, number, record, "id")
         if qid in predictions:
             raise FormatError(f"{path}:{number}: a second prediction for {qid!r}")
