@@ -773,7 +773,7 @@ PHASES = [
     ("check VG006 partial-key-join", "rules/vg006_partial_key_join.py", "check"),
     ("  of which Catalog.join_path (SQLite query per join, not cached)", "catalog/catalog.py",
      "join_path"),
-    ("vgpt2 tokenize (tokens.py)", "analysis/tokens.py", "tokenize"),
+    ("vgpt2 tokenize (catalog/sql/tokens.py)", "sql/tokens.py", "iter_tokens"),
     ("split_statements", "analysis/statements.py", "split_statements"),
     ("_mark_file_offsets", "analysis/analyzer.py", "_mark_file_offsets"),
 ]

@@ -22,10 +22,9 @@ from sqlglot.errors import ParseError, SqlglotError, TokenError
 from vgpt2.catalog.catalog import Catalog, CatalogError
 from vgpt2.catalog.sql.batches import iter_batch_ranges
 from vgpt2.catalog.sql.tokens import Kind, Token, iter_tokens
-from vgpt2.server.analysis.checks import CHECKS
 from vgpt2.server.analysis.findings import Finding, LineIndex, Severity
 from vgpt2.server.analysis.resolver import Resolver, Session
-from vgpt2.server.analysis.rules import RULES
+from vgpt2.server.analysis.rules import CHECKS, RULES
 from vgpt2.server.analysis.statements import (
     Statement,
     StatementKind,

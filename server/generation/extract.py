@@ -15,13 +15,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from vgpt2.catalog.sql.tokens import Kind, tokenize
 from vgpt2.server.analysis.statements import (
     Statement,
     StatementKind,
     split_batches,
     split_statements,
 )
-from vgpt2.server.analysis.tokens import Kind, tokenize
 
 Problem = Literal["empty", "degenerate", "no-sql"]
 

@@ -10,7 +10,7 @@ its author already chose a layout.
 
 from __future__ import annotations
 
-from vgpt2.server.analysis.tokens import Kind, tokenize
+from vgpt2.catalog.sql.tokens import Kind, tokenize
 
 MIN_LENGTH = 80
 """Shorter lines read fine as they are."""

@@ -22,8 +22,8 @@ from typing import Literal
 from vgpt2.catalog.catalog import Catalog
 from vgpt2.catalog.model import ObjectType
 from vgpt2.catalog.search import search
+from vgpt2.catalog.sql.tokens import tokenize
 from vgpt2.server.analysis.hover import source_refs
-from vgpt2.server.analysis.tokens import tokenize
 
 Origin = Literal["surrounding", "search"]
 

@@ -23,13 +23,13 @@ from sqlglot import exp
 from sqlglot.errors import SqlglotError
 from vgpt2.catalog.catalog import Catalog
 from vgpt2.catalog.search import search
+from vgpt2.catalog.sql.tokens import tokenize
 from vgpt2.catalog.store import split_identifier
 from vgpt2.server.analysis.analyzer import analyze
 from vgpt2.server.analysis.findings import Finding, LineIndex, Severity
 from vgpt2.server.analysis.fixing import fix_text
 from vgpt2.server.analysis.hover import source_refs
 from vgpt2.server.analysis.rules import RULES
-from vgpt2.server.analysis.tokens import tokenize
 from vgpt2.server.generation.result import FindingSummary
 
 NEVER_DELIVERED = frozenset({"VG000", "VG001", "VG002"})

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from vgpt2.server.analysis.tokens import Kind, tokenize
+from vgpt2.catalog.sql.tokens import Kind, tokenize
 
 CLAUSE_WORDS = frozenset({"FROM", "JOIN", "ON", "WHERE", "AND", "GROUP", "ORDER", "HAVING"})
 MIN_MIDDLE = 3
