@@ -135,6 +135,8 @@ class SourceWatcher:
         self._observer: Observer | None = None  # type: ignore[valid-type]
         self._timer: threading.Timer | None = None
         self._lock = threading.Lock()
+        self._plan: tuple[frozenset[Path], ...] | None = None
+        """What the running observer watches; an unchanged plan keeps the observer."""
 
     def watch(self, sources: list[Path]) -> None:
         """Watch existing sources, and the nearest existing folder above a missing one.
@@ -142,13 +144,21 @@ class SourceWatcher:
         A configured export that does not exist yet is picked up when it appears
         (the server runs on the bundled sample meanwhile).
         """
-        self.stop()
         folders = {s if s.is_dir() else s.parent for s in sources if s.exists()}
         missing = {s.resolve() for s in sources if not s.exists()}
         anchors = {_existing_ancestor(m) for m in missing} - folders - {None}
+        watched = {f.resolve() for s in sources for f in source_files(s)}
+        plan = (frozenset(folders), frozenset(missing), frozenset(a for a in anchors if a),
+                frozenset(watched))
+        # The server calls this after every (re)load. Restarting the observer each time
+        # would drop an edit made while the rebuild ran (its debounce timer cancelled, or
+        # its event falling between two observers), so the same plan keeps both.
+        if plan == self._plan and self._observer is not None:
+            return
+        self._stop_observer()
         if not folders and not anchors:
             return
-        watched = {f.resolve() for s in sources for f in source_files(s)}
+        self._plan = plan
         handler = _Handler(self._changed, watched, {s.resolve() for s in sources if s.is_dir()},
                            missing, {a for a in anchors if a is not None})
         observer = Observer()
@@ -168,10 +178,15 @@ class SourceWatcher:
             self._timer.daemon = True
             self._timer.start()
 
-    def stop(self) -> None:
+    def _stop_observer(self) -> None:
         if self._observer is not None:
             self._observer.stop()
             self._observer = None
+        self._plan = None
+
+    def stop(self) -> None:
+        """Stop watching and drop a pending change notification."""
+        self._stop_observer()
         with self._lock:
             if self._timer is not None:
                 self._timer.cancel()
