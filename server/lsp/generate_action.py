@@ -2,10 +2,11 @@
 
 "Generate query from comment" is offered on a line comment, a run of ``--`` lines
 or a ``/* … */`` block that reads like a description; "Ask the model to repair
-this query" on an unknown object or column (VG001/VG002) the analyzer has no
-deterministic fix for. Both carry only positions and the document version in
-``data``: the SQL is computed when the editor resolves the action
-(:mod:`~vgpt2.server.lsp.generation_features`), so the lightbulb appears at once.
+this query" on a finding whose rule is ``repairable_by_model`` (an unknown object
+or column) that the analyzer has no deterministic fix for. Both carry only positions
+and the document version in ``data``: the SQL is computed when the editor resolves
+the action (:mod:`~vgpt2.server.lsp.generation_features`), so the lightbulb appears
+at once.
 """
 
 from __future__ import annotations
@@ -17,13 +18,13 @@ from typing import Any
 
 from lsprotocol import types
 from vgpt2.server.analysis import Finding
+from vgpt2.server.analysis.rules import RULES
 from vgpt2.server.analysis.statements import batch_ranges, split_statements
 
 GENERATE_TITLE = "Generate query from comment"
 REPAIR_TITLE = "Ask the model to repair this query"
 GENERATE_KIND = "vgpt2.generate"
 REPAIR_KIND = "vgpt2.repair"
-REPAIRABLE = frozenset({"VG001", "VG002"})
 MAX_COMMENT_LINES = 60
 """A run of ``--`` lines longer than this is a commented-out script, not a request."""
 _WINDOW = 20_000
@@ -167,7 +168,7 @@ def list_actions(text: str, uri: str, version: int | None, findings: list[Findin
         return actions
     seen: set[tuple[int, int]] = set()
     for finding in findings:
-        if finding.code not in REPAIRABLE or finding.fixes:
+        if not RULES[finding.code].repairable_by_model or finding.fixes:
             continue
         if finding.end < start or finding.start > end:
             continue

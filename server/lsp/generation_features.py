@@ -24,6 +24,7 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcContentModified
 from vgpt2.catalog.catalog import Catalog
 from vgpt2.server.analysis import Finding, analyze
+from vgpt2.server.analysis.rules import RULES
 from vgpt2.server.generation.backends.base import BackendError, ChatMessage, ModelBackend
 from vgpt2.server.generation.engine import GenerationRequest, generate, prepare
 from vgpt2.server.generation.examples import ExampleError
@@ -285,7 +286,8 @@ class GenerationFeatures:
             return None
         statement = document.text[start:end]
         findings = await server.runner.run(analyze, statement, catalog)
-        problems = [_problem(statement, f) for f in findings if f.code in ("VG001", "VG002")]
+        problems = [_problem(statement, f) for f in findings
+                    if RULES[f.code].repairable_by_model]
         if not problems:
             return None
         try:

@@ -21,8 +21,9 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from vgpt2.catalog.catalog import Catalog
-from vgpt2.server.analysis import analyze
+from vgpt2.server.analysis import Finding, analyze
 from vgpt2.server.analysis.completion import CompletionOptions, complete_list
+from vgpt2.server.analysis.rules import RULES
 from vgpt2.server.analysis.statements import batch_ranges
 from vgpt2.server.generation.fim import fim_prompt, schema_header
 from vgpt2.server.generation.repair import objects_read
@@ -32,7 +33,6 @@ PREFIX_CHARS = 3000
 SUFFIX_CHARS = 1000
 MAX_SUGGESTION = 400
 """Characters of a suggestion kept: ghost text is the rest of a clause, not a report."""
-NAME_CODES = frozenset({"VG001", "VG002"})
 _ON_END = re.compile(r"\bON\s+$", re.IGNORECASE)
 
 
@@ -125,13 +125,21 @@ def acceptable(text: str, offset: int, suggestion: str, catalog: Catalog) -> boo
     after = analyze(completed, catalog)
     inserted_end = at + len(suggestion)
     for finding in after:
-        if finding.code in NAME_CODES and finding.start < inserted_end and finding.end > at:
+        if _names_unknown(finding) and finding.start < inserted_end and finding.end > at:
             return False
-    names_before = sum(1 for f in before if f.code in NAME_CODES)
-    if sum(1 for f in after if f.code in NAME_CODES) > names_before:
+    names_before = sum(1 for f in before if _names_unknown(f))
+    if sum(1 for f in after if _names_unknown(f)) > names_before:
         return False
-    parsed_before = not any(f.code == "VG000" for f in before)
-    return not (parsed_before and any(f.code == "VG000" for f in after))
+    parsed_before = not any(_parse_error(f) for f in before)
+    return not (parsed_before and any(_parse_error(f) for f in after))
+
+
+def _names_unknown(finding: Finding) -> bool:
+    return RULES[finding.code].names_unknown
+
+
+def _parse_error(finding: Finding) -> bool:
+    return RULES[finding.code].parse_error
 
 
 class SuggestionCache:

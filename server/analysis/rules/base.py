@@ -51,6 +51,13 @@ class Rule:
     fix_all: str | None = None
     """Title of a file-wide action applying every finding's fix; ``{count}`` is filled in."""
     actions: tuple[Action, ...] = ()
+    names_unknown: bool = False
+    """Its findings name an object or column that does not exist: inline completion drops
+    a model suggestion that adds one."""
+    repairable_by_model: bool = False
+    """A finding without a deterministic fix gets "Ask the model to repair this query"."""
+    parse_error: bool = False
+    """Its findings mean the statement does not parse: a suggestion must not cause one."""
 
     @property
     def docs_url(self) -> str:

@@ -26,5 +26,5 @@ from vgpt2.server.analysis.findings import Severity
 from vgpt2.server.analysis.rules.base import Rule
 
 RULE = Rule("VG000", "syntax-error", Severity.ERROR, "The statement does not parse.",
-            doc=__doc__ or "")
+            doc=__doc__ or "", parse_error=True)
 """No check here: the analyzer reports VG000 itself when a statement does not parse."""

@@ -55,4 +55,5 @@ def _unknown_column(ref: ColumnRef) -> Finding:
 RULE = Rule(
     "VG002", "unknown-column", Severity.ERROR, "Column not in any in-scope object.",
     offers="suggestions offered", check=check, doc=__doc__ or "",
+    names_unknown=True, repairable_by_model=True,
     related_label="searched: ")  # related lists the objects searched, not suggestions
