@@ -325,10 +325,11 @@ def _descendants(parent_of: dict[str, JoinEdge], node: str) -> set[str]:
     """The members that hang, directly or not, below ``node``."""
     found: set[str] = set()
     for member in parent_of:
-        walk = member
-        while walk in parent_of and walk not in found:
+        walk, seen = member, set()
+        while walk in parent_of and walk not in seen:
+            seen.add(walk)
             walk = parent_of[walk].parent
-            if walk == node:
+            if walk == node or walk in found:  # below a descendant is below the node too
                 found.add(member)
                 break
     return found

@@ -134,3 +134,18 @@ def test_phase_costs_hang_from_the_phase_not_the_job(sample_catalog: Catalog) ->
 def test_real_catalog_phase_costs_hang_from_the_phase(real_catalog: Catalog) -> None:
     for objects in JOB_PHASE_COST_ORDERS:
         _phase_cost_join_is_on_the_phase_key(real_catalog, objects)
+
+
+def test_a_node_never_moves_below_its_own_descendants(sample_catalog: Catalog) -> None:
+    """GLCO -> JCID -> JCCI -> JCCM: JCCM joins JCID on a wider key than GLCO does, but
+    JCCM hangs below JCID, so JCID stays under GLCO (a cycle once made the build fail)."""
+    tree = join_tree(sample_catalog, ["GLCO", "JCID", "JCCI", "JCCM"])
+    assert set(tree.nodes) == {"GLCO", "JCID", "JCCI", "JCCM"} and tree.unreached == ()
+    parents = {e.child: e.parent for e in tree.edges}
+    for node in tree.nodes[1:]:
+        seen, walk = set(), node
+        while walk in parents:
+            assert walk not in seen, tree.describe()
+            seen.add(walk)
+            walk = parents[walk]
+        assert walk == "GLCO"
