@@ -36,14 +36,9 @@ from typing import Literal
 from vgpt2.catalog.catalog import Catalog
 from vgpt2.catalog.model import ObjectType, Parameter, Relationship, RelationshipKind
 from vgpt2.catalog.ranking import JoinRank, JoinRole, Tier, join_score
-from vgpt2.server.analysis.context import (
-    CompletionContext,
-    ContextKind,
-    RefKind,
-    TableRef,
-    read_context,
-)
+from vgpt2.server.analysis.context import CompletionContext, ContextKind, read_context
 from vgpt2.server.analysis.locate import RESERVED_WORDS
+from vgpt2.server.analysis.refs import RefKind, SourceRef
 
 __all__ = ["Completion", "CompletionKind", "CompletionList", "CompletionOptions", "complete",
            "complete_list", "prepare"]
@@ -530,7 +525,7 @@ def _procedures(builder: _Builder, context: CompletionContext, index: _Index) ->
 # -- joins --------------------------------------------------------------------------------
 
 
-def _catalog_name(ref: TableRef, index: _Index) -> str | None:
+def _catalog_name(ref: SourceRef, index: _Index) -> str | None:
     if ref.kind is not RefKind.OBJECT:
         return None
     return index.resolve(ref.name)
@@ -545,7 +540,7 @@ def _join_snippets(builder: _Builder, context: CompletionContext, index: _Index,
     names = [index.resolve(r.name) or r.name for r in existing]
     present = {n.lower() for n in names} | {
         index.catalog.preferred_name(n).lower() for n in names}
-    best: dict[str, tuple[tuple[float, int, int, int], Relationship, TableRef]] = {}
+    best: dict[str, tuple[tuple[float, int, int, int], Relationship, SourceRef]] = {}
     for position, ref in enumerate(existing):
         name = _catalog_name(ref, index)
         if name is None:
@@ -564,7 +559,7 @@ def _join_snippets(builder: _Builder, context: CompletionContext, index: _Index,
             if known is None or rank > known[0]:
                 best[target] = (rank, relationship, ref)
     folded = context.prefix.lower()
-    def order(item: tuple[str, tuple[tuple[float, int, int, int], Relationship, TableRef]]
+    def order(item: tuple[str, tuple[tuple[float, int, int, int], Relationship, SourceRef]]
               ) -> tuple[bool, float, str]:
         target, (rank, _, _) = item
         return (bool(folded) and not target.lower().startswith(folded), -rank[0],
@@ -590,7 +585,7 @@ def _join_snippets(builder: _Builder, context: CompletionContext, index: _Index,
             return
 
 
-def _widest(index: _Index, left: TableRef, right: TableRef) -> Relationship | None:
+def _widest(index: _Index, left: SourceRef, right: SourceRef) -> Relationship | None:
     """The widest catalog join from ``left`` to ``right`` (both catalog objects)."""
     left_name = _catalog_name(left, index)
     right_name = _catalog_name(right, index)
@@ -601,7 +596,7 @@ def _widest(index: _Index, left: TableRef, right: TableRef) -> Relationship | No
     return max(candidates, key=lambda r: len(r.column_pairs)) if candidates else None
 
 
-def _shared_key(index: _Index, left: TableRef, right: TableRef) -> str | None:
+def _shared_key(index: _Index, left: SourceRef, right: SourceRef) -> str | None:
     """A CTE or derived table joined to a catalog object: match the object's key by name."""
     for near, far in ((left, right), (right, left)):
         name = _catalog_name(far, index)
@@ -643,7 +638,7 @@ def _join_conditions(builder: _Builder, context: CompletionContext, index: _Inde
 # -- columns ------------------------------------------------------------------------------
 
 
-def _ref_columns(ref: TableRef, index: _Index) -> tuple[list[_Column], str]:
+def _ref_columns(ref: SourceRef, index: _Index) -> tuple[list[_Column], str]:
     """The columns of a reference, and the object they come from."""
     if ref.kind in (RefKind.CTE, RefKind.DERIVED):
         what = "CTE" if ref.kind is RefKind.CTE else "derived table"
@@ -686,7 +681,7 @@ def _columns(builder: _Builder, context: CompletionContext, index: _Index) -> No
     """Columns of the objects in scope, then aliases, functions and keywords; whatever
     matches the prefix first."""
     refs = list(context.own_refs)
-    gathered: list[tuple[TableRef, list[_Column], str]] = []
+    gathered: list[tuple[SourceRef, list[_Column], str]] = []
     counts: dict[str, int] = {}
     for ref in refs:
         columns, source = _ref_columns(ref, index)

@@ -24,13 +24,16 @@ import bisect
 import dataclasses
 import functools
 import re
+import sys
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from vgpt2.catalog.sql.tokens import Kind, Token, tokenize
-from vgpt2.server.analysis.locate import HINT_WORDS, RESERVED_WORDS, Scan, scan
+from vgpt2.server.analysis.bounds import SET_OPERATORS, StatementTokens, is_name, statement_bounds
+from vgpt2.server.analysis.locate import RESERVED_WORDS, Scan, scan
+from vgpt2.server.analysis.refs import OUTSIDE, RefKind, SourceRef, read_refs
 
-__all__ = ["CompletionContext", "ContextKind", "RefKind", "TableRef", "read_context"]
+__all__ = ["CompletionContext", "ContextKind", "read_context"]
 
 
 class ContextKind(StrEnum):
@@ -47,53 +50,6 @@ class ContextKind(StrEnum):
     """Statement start, after a complete table reference or expression, or anywhere else."""
     NONE = "none"
     """Inside a string, a comment or a number, or where a new name is being made up."""
-
-
-class RefKind(StrEnum):
-    OBJECT = "object"
-    """A name that should be in the catalog (a table, view or an unknown name)."""
-    CTE = "cte"
-    DERIVED = "derived"
-    """``(SELECT ...) alias`` or ``(VALUES ...) alias (a, b)``."""
-    FUNCTION = "function"
-    """A rowset function: ``dbo.vfX(...) alias``, ``STRING_SPLIT(...)``."""
-    VARIABLE = "variable"
-    """A table variable ``@t``."""
-    TEMP = "temp"
-    """A temporary table ``#t``."""
-
-
-@dataclass(frozen=True, slots=True)
-class TableRef:
-    """One table reference of a statement: ``APTH h`` in ``FROM APTH h WITH (NOLOCK)``."""
-
-    name: str
-    """The object name as written, without schema or quotes (a derived table: its alias)."""
-    alias: str | None
-    start: int
-    end: int
-    """Document offsets of the reference, from its name through its alias."""
-    schema: str | None = None
-    kind: RefKind = RefKind.OBJECT
-    clause: str = "FROM"
-    """The keyword that introduced it: FROM, JOIN, APPLY, UPDATE, MERGE, USING, DELETE, WITH."""
-    columns: tuple[str, ...] = ()
-    """For CTEs and derived tables: the column names their select lists yield."""
-    hinted: bool = False
-    """Carries a table hint: ``WITH (...)`` or the legacy ``(NOLOCK)``."""
-    star: tuple[str, ...] = ()
-    """For CTEs and derived tables: objects whose every column a ``*`` brings."""
-    outer: bool = False
-    """Belongs to an enclosing query (visible to a correlated subquery)."""
-
-    @property
-    def binding(self) -> str:
-        """The name the rest of the query uses for it: the alias, else the name."""
-        return self.alias or self.name
-
-    @property
-    def span(self) -> tuple[int, int]:
-        return self.start, self.end
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,10 +77,10 @@ class CompletionContext:
     """The clause is FROM/JOIN/APPLY of a SELECT: what is read there carries WITH (NOLOCK)."""
     tail: bool = False
     """OBJECT: an alias, hint or argument already follows the name being typed."""
-    refs: tuple[TableRef, ...] = ()
+    refs: tuple[SourceRef, ...] = ()
     """The references of the cursor's query (text order), then those of enclosing queries."""
-    ctes: tuple[TableRef, ...] = ()
-    last_joined: TableRef | None = None
+    ctes: tuple[SourceRef, ...] = ()
+    last_joined: SourceRef | None = None
     """The last reference of the cursor's query before the cursor (the one ``ON`` is for)."""
     previous: str = ""
     """The token before the prefix (keywords upper-cased)."""
@@ -137,10 +93,10 @@ class CompletionContext:
     """Every alias, reference and CTE name of the statement, lower-cased (taken names)."""
 
     @property
-    def own_refs(self) -> tuple[TableRef, ...]:
+    def own_refs(self) -> tuple[SourceRef, ...]:
         return tuple(r for r in self.refs if not r.outer)
 
-    def resolve(self, qualifier: str) -> TableRef | None:
+    def resolve(self, qualifier: str) -> SourceRef | None:
         """The reference a qualifier names: aliases first, then names; inner queries first."""
         folded = qualifier.lower()
         for outer in (False, True):
@@ -174,14 +130,7 @@ def _lex(window: str) -> tuple[list[Token], list[int]]:
 
 # -- vocabulary ---------------------------------------------------------------------------------
 
-_STATEMENT_WORDS = frozenset({
-    "DECLARE", "IF", "WHILE", "BEGIN", "END", "ELSE", "RETURN", "PRINT", "RAISERROR", "THROW",
-    "CREATE", "ALTER", "DROP", "TRUNCATE", "OPEN", "FETCH", "CLOSE", "DEALLOCATE", "COMMIT",
-    "ROLLBACK", "SAVE", "USE", "GOTO", "WAITFOR", "BREAK", "CONTINUE", "GRANT", "REVOKE", "DENY",
-})
-"""Statement keywords that always start a new statement at depth 0 (outside CASE)."""
-
-_SET_OPERATORS = frozenset({"UNION", "EXCEPT", "INTERSECT"})
+_OPERATORS = frozenset({"UNION", "EXCEPT", "INTERSECT"})
 _OPERATORS = frozenset({
     "=", "<>", "!=", "<", ">", "<=", ">=", "!<", "!>", "+", "-", "*", "/", "%", "&", "|", "^",
     "~", "+=", "-=", "*=", "/=",
@@ -199,418 +148,6 @@ _CLAUSE_WORDS = frozenset({
 })
 _OBJECT_CLAUSES = frozenset({"FROM", "JOIN", "APPLY", "USING", "INTO", "UPDATE", "MERGE"})
 _READ_CLAUSES = frozenset({"FROM", "JOIN", "APPLY"})
-
-def _is_name(token: Token) -> bool:
-    return token.kind is Kind.QUOTED or (
-        token.kind is Kind.WORD and token.upper not in RESERVED_WORDS)
-
-
-# -- statement structure ------------------------------------------------------------------------
-
-
-class _Statement:
-    """The tokens of one statement with their parenthesis structure."""
-
-    def __init__(self, tokens: list[Token], start: int, end: int) -> None:
-        self.tokens = tokens
-        self.start = start
-        self.end = end
-        self.close: dict[int, int] = {}
-        """Index of ``(`` -> index of its ``)`` (``end`` when it never closes)."""
-        self.open: dict[int, int] = {}
-        """Index of ``)`` -> index of its ``(`` (``start - 1`` when unmatched)."""
-        self.parent: list[int] = []
-        """Per token (from ``start``): index of the innermost enclosing ``(``, or -1."""
-        stack: list[int] = []
-        for i in range(start, end):
-            text = tokens[i].text
-            self.parent.append(stack[-1] if stack else -1)
-            if tokens[i].kind is not Kind.PUNCT:
-                continue
-            if text == "(":
-                stack.append(i)
-            elif text == ")":
-                if stack:
-                    opening = stack.pop()
-                    self.close[opening] = i
-                    self.open[i] = opening
-                else:
-                    self.open[i] = start - 1
-        for opening in stack:
-            self.close[opening] = end
-
-    def parent_of(self, i: int) -> int:
-        return self.parent[i - self.start] if self.start <= i < self.end else -1
-
-    def stack_at(self, i: int) -> list[int]:
-        """The ``(`` enclosing position ``i``, innermost last."""
-        chain: list[int] = []
-        j = i - 1
-        while j >= self.start:
-            token = self.tokens[j]
-            if token.text == ")" and token.kind is Kind.PUNCT:
-                j = self.open.get(j, self.start - 1) - 1
-                continue
-            if token.text == "(" and token.kind is Kind.PUNCT:
-                chain.append(j)
-            j -= 1
-        chain.reverse()
-        return chain
-
-    def is_subquery(self, opening: int) -> bool:
-        nxt = opening + 1
-        return nxt < self.end and self.tokens[nxt].upper in ("SELECT", "WITH")
-
-    def skip(self, i: int) -> int:
-        """The index after the group opening at ``i`` (``i + 1`` for any other token)."""
-        if self.tokens[i].text == "(" and self.tokens[i].kind is Kind.PUNCT:
-            return self.close.get(i, self.end) + 1
-        return i + 1
-
-
-def _statement_bounds(tokens: list[Token], position: int) -> tuple[int, int, bool]:
-    """(start, end) token indexes of the statement holding ``position``, and whether the
-    tokens close more parentheses than they open (a window that began too late)."""
-    n = len(tokens)
-    starts = [0]
-    depth = 0
-    negative = False
-    case = 0
-    first = tokens[0].upper if tokens else ""
-    body = ""
-    """WITH: the statement the CTEs are for (SELECT, INSERT, UPDATE, DELETE, MERGE)."""
-    fed = False
-    """INSERT: its SELECT / VALUES / EXEC has been read."""
-    seen_set = False
-    for j in range(1, n):
-        token = tokens[j]
-        text = token.text
-        if token.kind is Kind.PUNCT:
-            if text == "(":
-                depth += 1
-            elif text == ")":
-                depth -= 1
-                if depth < 0:
-                    depth = 0
-                    negative = True
-            elif text == ";" and depth == 0:
-                starts.append(j + 1)
-                first = tokens[j + 1].upper if j + 1 < n else ""
-                body, fed, seen_set, case = "", False, False, 0
-            continue
-        if depth or token.kind is not Kind.WORD or j == starts[-1]:
-            continue
-        word = token.upper
-        previous = tokens[j - 1].upper
-        if word == "CASE":
-            case += 1
-            continue
-        if word == "END" and case:
-            case -= 1
-            continue
-        if case or previous == "AS" or tokens[j - 1].text == ".":
-            continue  # x.Open, AS Close: a name, not a statement keyword
-        new = False
-        if word in _STATEMENT_WORDS:
-            new = True
-        elif word == "SELECT":
-            if previous in _SET_OPERATORS or previous == "ALL":
-                pass
-            elif first == "WITH" and not body:
-                body = "SELECT"
-            elif (first == "INSERT" or body == "INSERT") and not fed:
-                fed = True
-            else:
-                new = True
-        elif word in ("INSERT", "DELETE", "MERGE", "UPDATE"):
-            if previous in ("THEN", "FOR") or (word == "UPDATE" and j + 1 < n
-                                              and tokens[j + 1].text == "("):
-                pass
-            elif first == "WITH" and not body:
-                body = word
-            else:
-                new = True
-        elif word == "SET":
-            if previous == "UPDATE" or (not seen_set and (first == "UPDATE" or body == "UPDATE")):
-                seen_set = True
-            else:
-                new = True
-        elif word in ("EXEC", "EXECUTE"):
-            if (first == "INSERT" or body == "INSERT") and not fed:
-                fed = True
-            else:
-                new = True
-        elif word == "VALUES" and (first == "INSERT" or body == "INSERT"):
-            fed = True
-        elif word == "WITH":
-            new = (j + 2 < n and _is_name(tokens[j + 1])
-                   and (tokens[j + 2].upper == "AS" or tokens[j + 2].text == "("))
-        if new:
-            starts.append(j)
-            first, body, fed, seen_set, case = word, "", False, False, 0
-    index = bisect.bisect_right(starts, position) - 1
-    start = starts[max(index, 0)]
-    end = starts[index + 1] if index + 1 < len(starts) else n
-    if end > start and tokens[end - 1].text == ";":
-        end -= 1
-    return start, max(end, start), negative
-
-
-# -- reading references -------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class _Reader:
-    statement: _Statement
-    base: int
-    """Document offset of the window (token offsets are relative to it)."""
-    skip: int
-    """Index of the token being typed: it is not a reference yet."""
-
-    @property
-    def tokens(self) -> list[Token]:
-        return self.statement.tokens
-
-    def select_names(self, lo: int, hi: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """The output column names of the query in tokens [lo, hi) (its first SELECT), and
-        the objects a ``*`` or ``t.*`` in its select list brings all columns of."""
-        st = self.statement
-        tokens = self.tokens
-        i = lo
-        while i < hi and tokens[i].upper != "SELECT":
-            i = st.skip(i)
-        if i >= hi:
-            return (), ()
-        i += 1
-        while i < hi and tokens[i].upper in ("DISTINCT", "ALL", "TOP", "PERCENT"):
-            if tokens[i].upper == "TOP":
-                i += 1
-                if i < hi:
-                    i = st.skip(i)
-                continue
-            i += 1
-        if i + 1 < hi and tokens[i].upper == "WITH" and tokens[i + 1].upper == "TIES":
-            i += 2
-        names: list[str] = []
-        stars: list[str | None] = []
-        """None for ``*``, the qualifier for ``t.*``."""
-        item: list[int] = []
-        while i <= hi:
-            token = tokens[i] if i < hi else None
-            if token is None or token.text == "," or token.upper in (
-                "FROM", "INTO", "WHERE", "GROUP", "ORDER", "HAVING", "UNION", "EXCEPT",
-                "INTERSECT", "OPTION", "FOR",
-            ) or token.text == ";":
-                if item and tokens[item[-1]].text == "*" and (
-                    len(item) == 1 or (len(item) == 3 and tokens[item[1]].text == ".")
-                ):
-                    stars.append(tokens[item[0]].value if len(item) == 3 else None)
-                else:
-                    name = self._item_name(item)
-                    if name:
-                        names.append(name)
-                if token is None or token.text != ",":
-                    break
-                item = []
-                i += 1
-                continue
-            item.append(i)
-            i = st.skip(i)
-        sources: list[str] = []
-        if stars:
-            inner = [r for r in self.refs(lo, hi) if r.kind is RefKind.OBJECT]
-            for star in stars:
-                sources += [r.name for r in inner if star is None
-                            or r.binding.lower() == star.lower()]
-        return tuple(dict.fromkeys(names)), tuple(dict.fromkeys(sources))
-
-    def _item_name(self, item: list[int]) -> str | None:
-        if not item:
-            return None
-        tokens = self.tokens
-        last = tokens[item[-1]]
-        if len(item) >= 2 and tokens[item[-2]].upper == "AS" and last.is_name():
-            return last.value
-        if len(item) >= 3 and tokens[item[0]].is_name() and tokens[item[1]].text == "=":
-            return tokens[item[0]].value
-        if last.kind is Kind.STRING and len(item) >= 2 and tokens[item[-2]].upper == "AS":
-            return last.text.strip("'")
-        if not _is_name(last):
-            return None
-        if len(item) == 1 or tokens[item[-2]].text == ".":
-            return last.value
-        before = tokens[item[-2]]
-        if before.text in ("(", ")") or before.is_name() or before.kind in (Kind.NUMBER,
-                                                                             Kind.STRING):
-            return last.value  # expr alias
-        return None
-
-    def column_list(self, opening: int) -> tuple[str, ...]:
-        """Names inside ``(a, b, c)`` at ``opening``."""
-        close = self.statement.close.get(opening, self.statement.end)
-        return tuple(t.value for t in self.tokens[opening + 1:close] if t.is_name())
-
-    def read_ref(self, i: int, hi: int, clause: str) -> tuple[TableRef | None, int]:
-        """The reference starting at token ``i``; returns it and the index after it."""
-        st = self.statement
-        tokens = self.tokens
-        if i >= hi or i == self.skip:
-            return None, i
-        token = tokens[i]
-        kind = RefKind.OBJECT
-        schema: str | None = None
-        columns: tuple[str, ...] = ()
-        star: tuple[str, ...] = ()
-        hinted = False
-        if token.text == "(" and token.kind is Kind.PUNCT:
-            close = st.close.get(i, st.end)
-            columns, star = self.select_names(i + 1, min(close, hi))
-            kind = RefKind.DERIVED
-            name = ""
-            first = token
-            j = close + 1
-            last = tokens[min(close, len(tokens) - 1)]
-        elif token.is_name() and (token.kind is Kind.QUOTED or token.upper not in RESERVED_WORDS):
-            parts = [token]
-            j = i + 1
-            while j + 1 < hi and tokens[j].text == ".":
-                if tokens[j + 1].text == ".":  # db..table
-                    j += 1
-                    continue
-                if j + 1 == self.skip:
-                    return None, j + 2  # dbo.AP| : the name is being typed
-                if not tokens[j + 1].is_name():
-                    break
-                parts.append(tokens[j + 1])
-                j += 2
-            if j < hi and tokens[j].text == ".":
-                return None, j + 1  # dbo. : the name is still to come
-            name = parts[-1].value
-            schema = parts[-2].value if len(parts) >= 2 else None
-            first = token
-            last = parts[-1]
-            if name.startswith("@"):
-                kind = RefKind.VARIABLE
-            elif name.startswith("#"):
-                kind = RefKind.TEMP
-            if j < hi and tokens[j].text == "(" and tokens[j].kind is Kind.PUNCT:
-                close = st.close.get(j, st.end)
-                inside = tokens[j + 1:close]
-                if inside and all(t.upper in HINT_WORDS or t.text == "," for t in inside):
-                    hinted = True  # legacy APTH (NOLOCK)
-                else:
-                    kind = RefKind.FUNCTION
-                last = tokens[min(close, len(tokens) - 1)]
-                j = close + 1
-        else:
-            return None, i
-        alias: str | None = None
-        if j < hi and tokens[j].upper == "AS":
-            j += 1
-            if j < hi and tokens[j].is_name() and j != self.skip:
-                alias = tokens[j].value
-                last = tokens[j]
-                j += 1
-        elif j < hi and _is_name(tokens[j]) and j != self.skip and tokens[j].kind in (
-            Kind.WORD, Kind.QUOTED
-        ) and not tokens[j].text.startswith("@"):
-            alias = tokens[j].value
-            last = tokens[j]
-            j += 1
-        if j < hi and tokens[j].text == "(" and alias is not None:
-            listed = self.column_list(j)  # AS t (a, b) / (NOLOCK) after the alias
-            if listed and all(n.upper() in HINT_WORDS for n in listed):
-                hinted = True
-            elif listed:
-                columns, star = listed, ()
-            j = st.skip(j)
-        if j + 1 < hi and tokens[j].upper == "WITH" and tokens[j + 1].text == "(":
-            hinted = True
-            j = st.skip(j + 1)
-        if kind is RefKind.DERIVED:
-            if alias is None:
-                return None, j
-            name = alias
-        ref = TableRef(name=name, alias=alias, start=self.base + first.start,
-                       end=self.base + last.end, schema=schema, kind=kind, clause=clause,
-                       columns=columns, hinted=hinted, star=star)
-        return ref, j
-
-    def refs(self, lo: int, hi: int) -> list[TableRef]:
-        """The references of the query level whose tokens are [lo, hi)."""
-        st = self.statement
-        tokens = self.tokens
-        found: list[TableRef] = []
-        in_from = False
-        i = lo
-        first = tokens[lo].upper if lo < hi else ""
-        while i < hi:
-            token = tokens[i]
-            word = token.upper
-            clause = ""
-            if word in ("FROM", "JOIN", "APPLY", "USING"):
-                clause = word
-                in_from = word != "USING"
-            elif token.text == "," and in_from:
-                clause = "FROM"
-            elif word == "UPDATE" and (i == lo or tokens[i - 1].upper in ("WITH", ")", ";")
-                                       or first == "WITH"):
-                clause = "UPDATE"
-            elif word == "MERGE":
-                clause = "MERGE"
-            elif word == "DELETE" and i + 1 < hi and tokens[i + 1].upper != "FROM":
-                clause = "DELETE"
-            elif word in ("WHERE", "GROUP", "ORDER", "HAVING", "SELECT", "SET", "UNION",
-                          "EXCEPT", "INTERSECT", "OPTION", "OUTPUT", "INTO", "VALUES", "FOR"):
-                in_from = False
-            if not clause:
-                i = st.skip(i)
-                continue
-            j = i + 1
-            if clause == "UPDATE" and j < hi and tokens[j].upper == "TOP":
-                j = st.skip(j + 1) if j + 1 < hi else j + 1
-            if clause == "MERGE" and j < hi and tokens[j].upper == "INTO":
-                j += 1
-            ref, after = self.read_ref(j, hi, clause)
-            if ref is not None:
-                found.append(ref)
-            i = max(after, i + 1)
-        # UPDATE h ... FROM APTH h / DELETE h FROM ...: the target names another reference.
-        bound = {r.alias.lower() for r in found if r.alias}
-        return [r for r in found if not (r.clause in ("UPDATE", "DELETE") and r.alias is None
-                                         and r.name.lower() in bound)]
-
-    def ctes(self, lo: int, hi: int) -> list[TableRef]:
-        """``WITH a AS (...), b (x, y) AS (...)`` at the start of the statement."""
-        st = self.statement
-        tokens = self.tokens
-        found: list[TableRef] = []
-        if lo >= hi or tokens[lo].upper != "WITH":
-            return found
-        i = lo + 1
-        while i < hi and tokens[i].is_name():
-            name = tokens[i]
-            i += 1
-            columns: tuple[str, ...] = ()
-            star: tuple[str, ...] = ()
-            if i < hi and tokens[i].text == "(":
-                columns = self.column_list(i)
-                i = st.skip(i)
-            if i < hi and tokens[i].upper == "AS":
-                i += 1
-            if i < hi and tokens[i].text == "(":
-                close = st.close.get(i, st.end)
-                if not columns:
-                    columns, star = self.select_names(i + 1, min(close, hi))
-                i = close + 1
-            found.append(TableRef(name=name.value, alias=None, start=self.base + name.start,
-                                  end=self.base + name.end, kind=RefKind.CTE, clause="WITH",
-                                  columns=columns, star=star))
-            if i < hi and tokens[i].text == ",":
-                i += 1
-                continue
-            break
-        return found
 
 
 # -- the context ----------------------------------------------------------------------------
@@ -676,7 +213,7 @@ def _read(text: str, offset: int) -> CompletionContext:
         if (base == found.batch_start and stop == found.batch_end) or not tokens:
             break
         # A window cut inside the statement: widen it where it was cut.
-        _, end, negative = _statement_bounds(tokens, max(index - 1, 0))
+        _, end, negative = statement_bounds(tokens, max(index - 1, 0))
         widen_back = negative and base > found.batch_start
         widen_ahead = end >= len(tokens) and stop < found.batch_end
         if not (widen_back or widen_ahead):
@@ -735,10 +272,11 @@ def _context(window: str, tokens: list[Token], base: int, local: int, index: int
     if not typing and tokens[p - 1].text == ";":
         s = e = p  # right after a semicolon: a new statement
     else:
-        s, e, _ = _statement_bounds(tokens, p if typing else p - 1)
+        s, e, _ = statement_bounds(tokens, p if typing else p - 1)
         e = max(e, p)
-    st = _Statement(tokens, s, e)
-    reader = _Reader(st, base, p if typing else -1)
+    st = StatementTokens(tokens, s, e)
+    found = read_refs(st, base=base, typing=p if typing else -1)
+    usable = [r for r in found.refs if _completes(r)]
 
     # The qualifier chain before the prefix: h. / dbo.APTH. / dbo.
     chain: list[str] = []
@@ -777,19 +315,18 @@ def _context(window: str, tokens: list[Token], base: int, local: int, index: int
                 break
     if not cte_body:
         levels.append((s, st.end))
-    refs: list[TableRef] = []
+    refs: list[SourceRef] = []
     own_lo = s
     for depth, (lo, hi) in enumerate(levels):
         seg_lo, seg_hi = _segment(st, lo, hi, anchors[depth])
         if depth == 0:
             own_lo = seg_lo
-        found = reader.refs(seg_lo, seg_hi)
-        if depth:
-            found = [_outer(r) for r in found]
-        refs.extend(found)
-    ctes = reader.ctes(s, st.end)
+        opener = _offset(tokens, base, lo - 1) if lo != s else OUTSIDE[0]
+        in_level = _level(usable, opener, _offset(tokens, base, seg_lo),
+                          _offset(tokens, base, seg_hi))
+        refs.extend(dataclasses.replace(r, outer=True) if depth else r for r in in_level)
+    ctes = [r for r in found.refs if r.defines]
     cte_names = {c.name.lower(): c for c in ctes}
-    refs = [_as_cte(r, cte_names) for r in refs]
     cursor = base + (tokens[j].start if j < len(tokens) else local)
     own_before = [r for r in refs if not r.outer and r.start < cursor]
     last_joined = own_before[-1] if own_before else None
@@ -803,12 +340,10 @@ def _context(window: str, tokens: list[Token], base: int, local: int, index: int
     after = p + 1 if typing else p
     if after < st.end:
         nxt = tokens[after]
-        tail = (_is_name(nxt) or nxt.upper in ("WITH", "AS") or nxt.text in ("(", ".")
+        tail = (is_name(nxt) or nxt.upper in ("WITH", "AS") or nxt.text in ("(", ".")
                 or nxt.text.startswith("@"))
-    everywhere = list(refs)
-    for opening, close in st.close.items():
-        if st.is_subquery(opening):
-            everywhere.extend(reader.refs(opening + 1, close))
+    subqueries = {_offset(tokens, base, o) for o in st.close if st.is_subquery(o)}
+    everywhere = refs + [r for r in usable if r.scope[0] in subqueries]
     taken = ({r.binding.lower() for r in everywhere} | {r.name.lower() for r in everywhere}
              | set(cte_names))
     unbound = _unbound_qualifiers(st, s, st.end, taken, p if typing else -1)
@@ -823,24 +358,38 @@ def _context(window: str, tokens: list[Token], base: int, local: int, index: int
         aliases=frozenset(taken))
 
 
-def _outer(ref: TableRef) -> TableRef:
-    return dataclasses.replace(ref, outer=True)
+_COMPLETED_CLAUSES = frozenset({"FROM", "JOIN", "APPLY", "USING", "UPDATE", "MERGE", "DELETE"})
 
 
-def _as_cte(ref: TableRef, ctes: dict[str, TableRef]) -> TableRef:
-    cte = ctes.get(ref.name.lower())
-    if cte is None or ref.kind is not RefKind.OBJECT or ref.schema:
-        return ref
-    return dataclasses.replace(ref, kind=RefKind.CTE, columns=cte.columns, star=cte.star)
+def _completes(ref: SourceRef) -> bool:
+    """The references completion offers columns and joins of: sources and UPDATE / DELETE /
+    MERGE targets (not INSERT or SELECT INTO targets, routines or unnamed derived tables)."""
+    return (not ref.defines and ref.clause in _COMPLETED_CLAUSES
+            and not (ref.kind is RefKind.DERIVED and ref.alias is None))
 
 
-def _segment(st: _Statement, lo: int, hi: int, anchor: int) -> tuple[int, int]:
+def _offset(tokens: list[Token], base: int, index: int) -> int:
+    """The document offset of token ``index`` (past the end: ever after)."""
+    return base + tokens[index].start if index < len(tokens) else sys.maxsize
+
+
+def _level(refs: list[SourceRef], opener: int, lo: int, hi: int) -> list[SourceRef]:
+    """The references of one query level: directly inside the parenthesis at offset
+    ``opener`` (-1: the statement), starting in the offsets ``[lo, hi)``."""
+    level = [r for r in refs if r.scope[0] == opener and lo <= r.start < hi]
+    # UPDATE h ... FROM APTH h / DELETE h FROM ...: the target names another reference.
+    bound = {r.alias.lower() for r in level if r.alias}
+    return [r for r in level if not (r.clause in ("UPDATE", "DELETE") and r.alias is None
+                                     and r.name.lower() in bound)]
+
+
+def _segment(st: StatementTokens, lo: int, hi: int, anchor: int) -> tuple[int, int]:
     """The part of a query level between UNION / EXCEPT / INTERSECT that holds ``anchor``."""
     tokens = st.tokens
     seg_lo, seg_hi = lo, hi
     i = lo
     while i < hi:
-        if tokens[i].upper in _SET_OPERATORS:
+        if tokens[i].upper in SET_OPERATORS:
             if i < anchor:
                 seg_lo = i + 1
             else:
@@ -850,7 +399,7 @@ def _segment(st: _Statement, lo: int, hi: int, anchor: int) -> tuple[int, int]:
     return seg_lo, seg_hi
 
 
-def _unbound_qualifiers(st: _Statement, lo: int, hi: int, taken: set[str],
+def _unbound_qualifiers(st: StatementTokens, lo: int, hi: int, taken: set[str],
                         skip: int) -> tuple[str, ...]:
     tokens = st.tokens
     found: list[str] = []
@@ -865,7 +414,7 @@ def _unbound_qualifiers(st: _Statement, lo: int, hi: int, taken: set[str],
     return tuple(found)
 
 
-def _insert_target(st: _Statement, j: int) -> str | None:
+def _insert_target(st: StatementTokens, j: int) -> str | None:
     stack = st.stack_at(j)
     if not stack:
         return None
@@ -877,7 +426,7 @@ def _insert_target(st: _Statement, j: int) -> str | None:
     return None
 
 
-def _clause_before(st: _Statement, j: int) -> str:
+def _clause_before(st: StatementTokens, j: int) -> str:
     """The nearest clause keyword before ``j`` at the cursor's level (or an enclosing
     non-query group's level)."""
     tokens = st.tokens
@@ -913,7 +462,7 @@ def _clause_before(st: _Statement, j: int) -> str:
     return "START"
 
 
-def _decide(st: _Statement, j: int, previous: Token | None) -> tuple[ContextKind, str]:
+def _decide(st: StatementTokens, j: int, previous: Token | None) -> tuple[ContextKind, str]:
     tokens = st.tokens
     if previous is None:
         return ContextKind.KEYWORD, "START"

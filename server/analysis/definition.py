@@ -22,7 +22,7 @@ from vgpt2.catalog.model import (
     ObjectType,
     RelationshipKind,
 )
-from vgpt2.server.analysis.hover import target_at
+from vgpt2.server.analysis.target import target_at
 
 __all__ = ["HEADER", "Definition", "definition_at", "render_object"]
 

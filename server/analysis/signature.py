@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from vgpt2.catalog.catalog import Catalog
 from vgpt2.catalog.model import CatalogObject, ObjectType, Parameter
 from vgpt2.catalog.sql.tokens import Kind, Token
-from vgpt2.server.analysis.hover import context_at
+from vgpt2.server.analysis.bounds import context_at
 from vgpt2.server.analysis.locate import RESERVED
 
 __all__ = ["Signature", "signature_help"]

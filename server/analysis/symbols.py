@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from vgpt2.catalog.sql.tokens import Token, tokenize
-from vgpt2.server.analysis.hover import SourceRef, source_refs
+from vgpt2.server.analysis.refs import SourceRef, source_refs
 from vgpt2.server.analysis.statements import (
     Statement,
     StatementKind,

@@ -23,7 +23,7 @@ from vgpt2.catalog.catalog import Catalog
 from vgpt2.catalog.model import ObjectType
 from vgpt2.catalog.search import search
 from vgpt2.catalog.sql.tokens import tokenize
-from vgpt2.server.analysis.hover import source_refs
+from vgpt2.server.analysis.refs import source_refs
 
 Origin = Literal["surrounding", "search"]
 
@@ -69,7 +69,7 @@ class LinkResult:
 def surrounding_objects(catalog: Catalog, sql: str) -> list[str]:
     """Catalog tables and views the SQL reads or writes, as preferred names, in order.
 
-    Token-based (:func:`~vgpt2.server.analysis.hover.source_refs`), so it works on
+    Token-based (:func:`~vgpt2.server.analysis.refs.source_refs`), so it works on
     half-typed text; names the catalog lacks and CTEs, temp tables and variables
     are skipped. A base table counts as its view (``bAPTH`` -> ``APTH``).
     """

@@ -28,7 +28,7 @@ from vgpt2.catalog.store import split_identifier
 from vgpt2.server.analysis.analyzer import analyze
 from vgpt2.server.analysis.findings import Finding, LineIndex, Severity
 from vgpt2.server.analysis.fixing import fix_text
-from vgpt2.server.analysis.hover import source_refs
+from vgpt2.server.analysis.refs import source_refs
 from vgpt2.server.analysis.rules import RULES
 from vgpt2.server.generation.result import FindingSummary
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 from vgpt2.server.analysis import context as context_module
-from vgpt2.server.analysis.context import CompletionContext, ContextKind, RefKind, read_context
+from vgpt2.server.analysis.context import CompletionContext, ContextKind, read_context
+from vgpt2.server.analysis.refs import RefKind
 
 CLEAN = sorted((Path(__file__).parent / "corpus" / "clean").glob("*.sql"))
 

@@ -6,14 +6,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from vgpt2.catalog.catalog import Catalog
-from vgpt2.server.analysis.hover import (
-    Hover,
-    context_at,
-    hover,
-    target_at,
-)
+from vgpt2.server.analysis.bounds import context_at
+from vgpt2.server.analysis.hover import Hover, hover
 from vgpt2.server.analysis.locate import batch_at, batches
 from vgpt2.server.analysis.statements import Batch, split_batches
+from vgpt2.server.analysis.target import target_at
 
 from .cursors import NAMES, TEXTS, cursors
 

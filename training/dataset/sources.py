@@ -89,7 +89,7 @@ def read_statements(folder: Path, catalog: Catalog) -> list[SourceStatement]:
 def source_candidates(statements: list[SourceStatement], catalog: Catalog) -> list[Candidate]:
     """Question -> SQL candidates for the described statements (the rest stay FIM-only)."""
     from vgpt2.catalog.sql.tokens import tokenize
-    from vgpt2.server.analysis.hover import source_refs
+    from vgpt2.server.analysis.refs import source_refs
 
     found: list[Candidate] = []
     for number, statement in enumerate(statements):
