@@ -13,8 +13,9 @@ __all__ = ["LineCounter", "count_line_breaks"]
 def count_line_breaks(text: str, start: int = 0, end: int | None = None) -> int:
     """Line breaks in ``text[start:end]`` (a ``\\r\\n`` is one)."""
     end = len(text) if end is None else end
-    breaks = text.count("\n", start, end) + text.count("\r", start, end)
-    return breaks - text.count("\r\n", start, end)
+    breaks = text.count("\n", start, end)
+    returns = text.count("\r", start, end)
+    return breaks + returns - text.count("\r\n", start, end) if returns else breaks
 
 
 class LineCounter:

@@ -51,7 +51,7 @@ from vgpt2.catalog.model import (
 )
 from vgpt2.catalog.naming import module_of
 from vgpt2.catalog.sql.batches import iter_batch_ranges
-from vgpt2.catalog.sql.tokens import Kind, Token
+from vgpt2.catalog.sql.tokens import NUMBER, STRING, WORD, Token
 from vgpt2.catalog.sqltypes import SQL_TYPES
 
 _CREATE_IN_STRING = re.compile(
@@ -90,7 +90,7 @@ class _Reader(_RoutineReader, _ViewResolver):
             tok = stream.next()
             if tok is None:
                 return
-            if tok.kind is not Kind.WORD:
+            if tok.kind is not WORD:
                 continue
             word = tok.upper
             try:
@@ -156,7 +156,7 @@ class _Reader(_RoutineReader, _ViewResolver):
         if _is_op(stream.peek(), "("):  # EXEC ('CREATE VIEW ...')
             stream.next()
             inner = stream.next()
-            if inner is not None and inner.kind is Kind.STRING and _is_op(stream.peek(), ")"):
+            if inner is not None and inner.kind is STRING and _is_op(stream.peek(), ")"):
                 self._read_string_script(src, inner)
             return
         try:
@@ -170,16 +170,16 @@ class _Reader(_RoutineReader, _ViewResolver):
             if tok is None:
                 break
             param: str | None = None
-            if tok.kind is Kind.WORD and tok.text.startswith("@") and _is_op(stream.peek(1), "="):
+            if tok.kind is WORD and tok.text.startswith("@") and _is_op(stream.peek(1), "="):
                 param = tok.text.lower()
                 stream.next()
                 stream.next()
                 tok = stream.peek()
                 if tok is None:
                     break
-            if tok.kind is Kind.STRING:
+            if tok.kind is STRING:
                 args.append((param, _string_value(tok), tok))
-            elif tok.kind in (Kind.NUMBER, Kind.WORD) and (tok.upper not in _STATEMENT_WORDS):
+            elif tok.kind in (NUMBER, WORD) and (tok.upper not in _STATEMENT_WORDS):
                 args.append((param, None if tok.upper == "NULL" else tok.text, tok))
             else:
                 break
@@ -194,7 +194,7 @@ class _Reader(_RoutineReader, _ViewResolver):
             self._read_addtype(src, args)
         elif procedure == "sp_executesql":
             for _, _, string_tok in args[:1]:
-                if string_tok.kind is Kind.STRING:
+                if string_tok.kind is STRING:
                     self._read_string_script(src, string_tok)
 
     def _read_string_script(self, src: _Source, tok: Token) -> None:

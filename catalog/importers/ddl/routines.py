@@ -22,7 +22,7 @@ from vgpt2.catalog.importers.ddl.tables import _TableReader
 from vgpt2.catalog.importers.ddl.types import _read_type
 from vgpt2.catalog.importers.ddl.views import _CHECK_OPTION
 from vgpt2.catalog.model import ObjectType, Parameter
-from vgpt2.catalog.sql.tokens import Kind, Token
+from vgpt2.catalog.sql.tokens import WORD, Token
 
 
 class _RoutineReader(_TableReader):
@@ -49,7 +49,7 @@ class _RoutineReader(_TableReader):
                 if not stream.accept_op(","):
                     break
         as_tok = stream.peek()
-        if as_tok is None or as_tok.kind is not Kind.WORD or as_tok.upper != "AS":
+        if as_tok is None or as_tok.kind is not WORD or as_tok.upper != "AS":
             found = as_tok.text if as_tok is not None else "the end of the batch"
             raise _SyntaxError(f"CREATE VIEW {name}: expected AS, found {found!r}",
                                as_tok.start if as_tok is not None else stream.end)
@@ -99,7 +99,7 @@ class _RoutineReader(_TableReader):
             if parenthesized and _is_op(tok, ")"):
                 stream.next()
                 return
-            if tok.kind is not Kind.WORD or not tok.text.startswith("@"):
+            if tok.kind is not WORD or not tok.text.startswith("@"):
                 if parenthesized:
                     raise _SyntaxError(f"{routine}: expected a parameter, found {tok.text!r}",
                                        tok.start)
@@ -118,7 +118,7 @@ class _RoutineReader(_TableReader):
         if not stream.accept("RETURNS"):
             return stream.position()
         tok = stream.peek()
-        if tok is not None and tok.kind is Kind.WORD and tok.text.startswith("@"):
+        if tok is not None and tok.kind is WORD and tok.text.startswith("@"):
             stream.next()
             if stream.accept("TABLE") and stream.accept_op("("):
                 self._read_column_list(src, stream, draft.name, draft.columns, draft.keys)
@@ -130,7 +130,7 @@ class _RoutineReader(_TableReader):
                 stream.next()
         stream.accept("AS")
         ret = stream.peek()
-        if ret is not None and ret.kind is Kind.WORD and ret.upper == "RETURN":
+        if ret is not None and ret.kind is WORD and ret.text.upper() == "RETURN":
             stream.next()
             query = src.text[ret.end:stream.end].strip()
             draft.select = query

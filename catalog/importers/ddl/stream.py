@@ -8,14 +8,11 @@ and accepting keywords, dotted names, skipping an item or a default value, and
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from itertools import islice
 from pathlib import Path
 
 from vgpt2.catalog.sql.lines import LineCounter
-from vgpt2.catalog.sql.tokens import Kind, Token, iter_tokens
-
-_IDENT_KINDS = frozenset({Kind.WORD, Kind.QUOTED})
+from vgpt2.catalog.sql.names import read_dotted
+from vgpt2.catalog.sql.tokens import PUNCT, WORD, Token, read_tokens
 
 _STATEMENT_WORDS = frozenset({
     "CREATE", "ALTER", "GRANT", "DENY", "REVOKE", "EXEC", "EXECUTE", "SET", "IF", "PRINT",
@@ -25,6 +22,8 @@ _STATEMENT_WORDS = frozenset({
 _LIST_ENDING_WORDS = _STATEMENT_WORDS - {"SET"}
 _CONSTRAINT_WORDS = frozenset({"CONSTRAINT", "PRIMARY", "UNIQUE", "FOREIGN", "CHECK", "INDEX"})
 _TABLE_LEVEL_WORDS = _CONSTRAINT_WORDS | {"PERIOD"}
+_ITEM_END = frozenset({",", ")", ";"})
+"""What ends a column, constraint or value."""
 
 
 class _Stream:
@@ -32,40 +31,37 @@ class _Stream:
     reader looks (so a procedure body after its header is never tokenized); comments and
     whitespace are skipped."""
 
-    __slots__ = ("_iter", "_toks", "end", "index", "text")
+    __slots__ = ("_pos", "_toks", "end", "index", "text")
 
     def __init__(self, text: str, pos: int, end: int) -> None:
         self.text = text
         self.end = end
         self.index = 0
         self._toks: list[Token] = []
-        self._iter: Iterator[Token] | None = iter_tokens(text, start=pos, end=end)
+        self._pos = pos
+        """Where the tokenizer goes on from."""
 
     def peek(self, ahead: int = 0) -> Token | None:
         index = self.index + ahead
         toks = self._toks
-        if index < len(toks):
-            return toks[index]
         while index >= len(toks):
-            iterator = self._iter
-            if iterator is None:
+            if self._pos >= self.end:
                 return None
-            before = len(toks)
-            toks.extend(islice(iterator, min(16 + before, 512)))  # more each time: headers
-            if len(toks) == before:  # stay cheap, tables fast
-                self._iter = None
-                return None
+            # more each time: headers stay cheap, tables fast
+            self._pos = read_tokens(self.text, self._pos, self.end, toks, min(16 + len(toks), 512))
         return toks[index]
 
     def next(self) -> Token | None:
-        tok = self.peek()
+        index = self.index
+        toks = self._toks
+        tok = toks[index] if index < len(toks) else self.peek()
         if tok is not None:
-            self.index += 1
+            self.index = index + 1
         return tok
 
     def peek_word(self, ahead: int = 0) -> str | None:
         tok = self.peek(ahead)
-        return tok.upper if tok is not None and tok.kind is Kind.WORD else None
+        return tok.text.upper() if tok is not None and tok.kind is WORD else None
 
     def accept(self, *words: str) -> str | None:
         word = self.peek_word()
@@ -76,7 +72,7 @@ class _Stream:
 
     def accept_op(self, op: str) -> Token | None:
         tok = self.peek()
-        if tok is not None and tok.kind is Kind.PUNCT and tok.text == op:
+        if tok is not None and tok.kind is PUNCT and tok.text == op:
             return self.next()
         return None
 
@@ -92,7 +88,7 @@ class _Stream:
             tok = self.next()
             if tok is None:
                 return None
-            if tok.kind is Kind.PUNCT:
+            if tok.kind is PUNCT:
                 if tok.text == "(":
                     depth += 1
                 elif tok.text == ")":
@@ -102,7 +98,7 @@ class _Stream:
 
 
 def _is_op(tok: Token | None, op: str) -> bool:
-    return tok is not None and tok.kind is Kind.PUNCT and tok.text == op
+    return tok is not None and tok.kind is PUNCT and tok.text == op
 
 
 def _ident_text(tok: Token) -> str:
@@ -139,25 +135,19 @@ class _Source:
         return self._lines.line(pos)
 
 
-def _read_name_parts(stream: _Stream) -> tuple[list[str], Token]:
-    """``[db].[dbo].[name]`` -> its parts (raw, unstripped) and the first token."""
-    first = stream.next()
-    if first is None:
-        raise _SyntaxError("expected a name, found the end of the statement", stream.end)
-    if first.kind not in _IDENT_KINDS:
+def _read_name_parts(stream: _Stream) -> tuple[tuple[str, ...], Token]:
+    """``[db].[dbo].[name]`` -> its parts (unquoted, unstripped) and the first token, read by
+    the shared name reader; a missing name or a dangling dot is a syntax error here."""
+    first = stream.peek()
+    name = read_dotted(stream.peek)
+    if first is None or name is None:
+        if first is None:
+            raise _SyntaxError("expected a name, found the end of the statement", stream.end)
         raise _SyntaxError(f"expected a name, found {first.text!r}", first.start)
-    parts = [_ident_text(first)]
-    while _is_op(stream.peek(), "."):
-        stream.next()
-        tok = stream.peek()
-        if tok is not None and tok.kind in _IDENT_KINDS:
-            stream.next()
-            parts.append(_ident_text(tok))
-        elif _is_op(tok, "."):
-            parts.append("")
-        else:
-            raise _SyntaxError("expected a name after '.'", stream.position())
-    return parts, first
+    stream.index += name.stop
+    if name.dangling:
+        raise _SyntaxError("expected a name after '.'", stream.position())
+    return name.parts, first
 
 
 def _skip_permission(stream: _Stream) -> None:
@@ -166,7 +156,7 @@ def _skip_permission(stream: _Stream) -> None:
         tok = stream.next()
         if tok is None or _is_op(tok, ";"):
             return
-        if tok.kind is Kind.WORD and tok.upper in ("TO", "FROM"):
+        if tok.kind is WORD and tok.text.upper() in ("TO", "FROM"):
             stream.next()
             return
 
@@ -175,9 +165,9 @@ def _skip_item(stream: _Stream) -> None:
     """Skip to the ``,`` or ``)`` that ends a column or constraint, without consuming it."""
     while True:
         tok = stream.peek()
-        if tok is None or _is_op(tok, ",") or _is_op(tok, ")") or _is_op(tok, ";"):
+        if tok is None or (tok.kind is PUNCT and tok.text in _ITEM_END):
             return
-        if tok.kind is Kind.WORD and tok.upper in _STATEMENT_WORDS:
+        if tok.kind is WORD and tok.text.upper() in _STATEMENT_WORDS:
             return
         stream.next()
         if _is_op(tok, "("):
@@ -188,9 +178,9 @@ def _skip_expression(stream: _Stream) -> None:
     """A computed column's expression: up to the next ``,``/``)`` at this depth, or PERSISTED."""
     while True:
         tok = stream.peek()
-        if tok is None or _is_op(tok, ",") or _is_op(tok, ")") or _is_op(tok, ";"):
+        if tok is None or (tok.kind is PUNCT and tok.text in _ITEM_END):
             return
-        if tok.kind is Kind.WORD and tok.upper in ("PERSISTED", "NOT", "NULL", "CONSTRAINT"):
+        if tok.kind is WORD and tok.text.upper() in ("PERSISTED", "NOT", "NULL", "CONSTRAINT"):
             return
         stream.next()
         if _is_op(tok, "("):
@@ -208,5 +198,5 @@ def _skip_value(stream: _Stream) -> None:
     if _is_op(tok, "-") or _is_op(tok, "+"):
         stream.next()
         return
-    if tok.kind in _IDENT_KINDS and stream.accept_op("("):
+    if tok.is_name() and stream.accept_op("("):
         stream.skip_group()

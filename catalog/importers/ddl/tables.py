@@ -17,7 +17,7 @@ from vgpt2.catalog.importers.ddl.drafts import (
     _ReaderState,
 )
 from vgpt2.catalog.importers.ddl.stream import (
-    _IDENT_KINDS,
+    _ITEM_END,
     _LIST_ENDING_WORDS,
     _STATEMENT_WORDS,
     _TABLE_LEVEL_WORDS,
@@ -33,7 +33,7 @@ from vgpt2.catalog.importers.ddl.stream import (
 )
 from vgpt2.catalog.importers.ddl.types import _read_type, _sql_type_sizes, _TypeRef
 from vgpt2.catalog.model import Key, KeyKind, ObjectType, UserType
-from vgpt2.catalog.sql.tokens import Kind, Token
+from vgpt2.catalog.sql.tokens import PUNCT, WORD, Token
 from vgpt2.catalog.sqltypes import SQL_TYPES
 
 
@@ -89,7 +89,7 @@ class _TableReader(_ReaderState):
             if _is_op(tok, ","):
                 stream.next()
                 continue
-            if tok.kind is Kind.WORD and tok.upper in _LIST_ENDING_WORDS:
+            if tok.kind is WORD and tok.text.upper() in _LIST_ENDING_WORDS:
                 self.result.warn(src.path, src.line(tok.start),
                                  f"{table}: column list not closed with ')' before {tok.text}")
                 return tok.start
@@ -104,7 +104,7 @@ class _TableReader(_ReaderState):
         keys: list[Key],
     ) -> None:
         tok = stream.peek()
-        if tok is not None and tok.kind is Kind.WORD and tok.upper in _TABLE_LEVEL_WORDS and (
+        if tok is not None and tok.kind is WORD and tok.text.upper() in _TABLE_LEVEL_WORDS and (
                 tok.upper != "PERIOD" or stream.peek_word(1) == "FOR"):
             self._read_table_constraint(src, stream, table, keys)
         else:
@@ -115,7 +115,7 @@ class _TableReader(_ReaderState):
         self, src: _Source, stream: _Stream, table: str, keys: list[Key]
     ) -> _ColumnDraft:
         name_tok = stream.next()
-        if name_tok is None or name_tok.kind not in _IDENT_KINDS:
+        if name_tok is None or not name_tok.is_name():
             found = name_tok.text if name_tok is not None else "the end"
             raise _SyntaxError(f"expected a column name, found {found!r}",
                                name_tok.start if name_tok else stream.end)
@@ -128,9 +128,9 @@ class _TableReader(_ReaderState):
         constraint_name = ""
         while True:
             tok = stream.peek()
-            if tok is None or _is_op(tok, ",") or _is_op(tok, ")") or _is_op(tok, ";"):
+            if tok is None or (tok.kind is PUNCT and tok.text in _ITEM_END):
                 break
-            word = tok.upper if tok.kind is Kind.WORD else None
+            word = tok.text.upper() if tok.kind is WORD else None
             if word in _STATEMENT_WORDS:
                 break
             stream.next()
@@ -151,7 +151,7 @@ class _TableReader(_ReaderState):
                 _skip_value(stream)
             elif word == "CONSTRAINT":
                 name_part = stream.next()
-                if name_part is not None and name_part.kind in _IDENT_KINDS:
+                if name_part is not None and name_part.is_name():
                     constraint_name = self._clean(_ident_text(name_part), src, name_part,
                                                   "constraint name")
             elif word in ("PRIMARY", "UNIQUE"):
@@ -221,9 +221,9 @@ class _TableReader(_ReaderState):
                 break
             if _is_op(tok, ","):
                 continue
-            if tok.kind in _IDENT_KINDS and tok.upper not in ("ASC", "DESC"):
+            if tok.is_name() and tok.upper not in ("ASC", "DESC"):
                 names.append(self._clean(_ident_text(tok), src, tok, "column name"))
-            elif tok.kind is Kind.WORD:
+            elif tok.kind is WORD:
                 continue
             else:
                 raise _SyntaxError(f"unexpected {tok.text!r} in a column list", tok.start)
@@ -265,7 +265,7 @@ class _TableReader(_ReaderState):
         added = _PendingColumns(table, [], [], src.path, line)
         while True:
             tok = stream.peek()
-            if tok is None or (tok.kind is Kind.WORD and tok.upper in _STATEMENT_WORDS):
+            if tok is None or (tok.kind is WORD and tok.text.upper() in _STATEMENT_WORDS):
                 break
             try:
                 self._read_table_item(src, stream, table, added.columns, added.keys)

@@ -14,7 +14,7 @@ from vgpt2.catalog.importers.ddl.stream import (
     _Stream,
     _SyntaxError,
 )
-from vgpt2.catalog.sql.tokens import Kind
+from vgpt2.catalog.sql.tokens import NUMBER, WORD
 from vgpt2.catalog.sqltypes import SQL_TYPES
 
 UNKNOWN = "unknown"
@@ -100,7 +100,7 @@ def _read_type(stream: _Stream) -> _TypeRef:
                 break
             if _is_op(tok, ","):
                 continue
-            if tok.kind is Kind.NUMBER or (tok.kind is Kind.WORD and tok.text.lower() == "max"):
+            if tok.kind is NUMBER or (tok.kind is WORD and tok.text.lower() == "max"):
                 args.append(tok.text.lower())
                 continue
             raise _SyntaxError(f"expected a size in type {name!r}, found {tok.text!r}", tok.start)
