@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from vgpt2.catalog.sql.tokens import Kind, Token, tokenize
 from vgpt2.server.analysis.locate import RESERVED_WORDS, batch_at
 
-__all__ = ["SET_OPERATORS", "Context", "StatementTokens", "context_at", "is_name",
+__all__ = ["SET_OPERATORS", "Context", "StatementTokens", "context_at", "is_name", "lex",
            "statement_bounds"]
 
 STATEMENT_WORDS = frozenset({
@@ -197,8 +197,10 @@ def statement_bounds(tokens: list[Token], position: int) -> tuple[int, int, bool
 
 
 @functools.lru_cache(maxsize=32)
-def _lex(batch_text: str) -> tuple[list[Token], list[int]]:
-    tokens = tokenize(batch_text)
+def lex(text: str) -> tuple[list[Token], list[int]]:
+    """The tokens of a batch (or of a window of one) and their starts, cached: a keystroke's
+    completion, hover and signature help tokenize the batch once."""
+    tokens = tokenize(text)
     return tokens, [t.start for t in tokens]
 
 
@@ -243,7 +245,7 @@ def context_at(text: str, offset: int) -> Context | None:
     batch = batch_at(text, offset)
     if batch is None:
         return None
-    tokens, starts = _lex(batch.text)
+    tokens, starts = lex(batch.text)
     cursor = offset - batch.offset
     low, high = 0, 0
     if tokens:

@@ -18,24 +18,40 @@ with what a Vista report writer wants there:
 - after EXEC: procedures with a parameter snippet;
 - keywords anywhere else; nothing inside strings and comments.
 
-Everything per catalog (sorted object lists, details, columns, relationships)
-is built once and cached, so a keystroke costs a tokenization of the current
-batch and a scan of a prepared list.
+Everything per catalog (sorted object lists, details, columns, relationships) is built
+once and cached (:mod:`.completion_index`), so a keystroke costs a tokenization of the
+current batch and a scan of a prepared list.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-import threading
-import weakref
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Literal
 
 from vgpt2.catalog.catalog import Catalog
-from vgpt2.catalog.model import ObjectType, Parameter, Relationship, RelationshipKind
-from vgpt2.catalog.ranking import JoinRank, JoinRole, Tier, join_score
+from vgpt2.catalog.model import Relationship, RelationshipKind
+from vgpt2.server.analysis.completion_index import (
+    ColumnItem,
+    CompletionIndex,
+    CompletionKind,
+    Entry,
+    index_of,
+    pick_alias,
+)
+from vgpt2.server.analysis.completion_words import (
+    AFTER_CONDITION,
+    AFTER_ORDER,
+    AFTER_REF,
+    AFTER_SELECT_ITEM,
+    BUILTINS,
+    EXPRESSION,
+    FOLLOWERS,
+    GENERAL,
+    SNIPPETS,
+    START,
+)
 from vgpt2.server.analysis.context import CompletionContext, ContextKind, read_context
 from vgpt2.server.analysis.locate import RESERVED_WORDS
 from vgpt2.server.analysis.refs import RefKind, SourceRef
@@ -45,8 +61,6 @@ __all__ = ["Completion", "CompletionKind", "CompletionList", "CompletionOptions"
 
 log = logging.getLogger(__name__)
 
-CompletionKind = Literal["view", "table", "function", "procedure", "column", "keyword",
-                         "snippet", "join"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +107,7 @@ def complete_list(text: str, offset: int, catalog: Catalog,
     try:
         context = read_context(text, offset)
         builder = _Builder(context, max(options.limit, 0))
-        _fill(builder, context, _index(catalog), options)
+        _fill(builder, context, index_of(catalog), options)
         return CompletionList(builder.items, builder.incomplete)
     except Exception:  # a bug here must never take the editor down
         log.exception("completion failed at offset %s", offset)
@@ -103,243 +117,7 @@ def complete_list(text: str, offset: int, catalog: Catalog,
 def prepare(catalog: Catalog) -> None:
     """Build the per-catalog lists now (about 50 ms on the real catalog) rather than on the
     first keystroke; safe to call from a background thread at server start."""
-    _index(catalog)
-
-
-# -- per-catalog index ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Entry:
-    name: str
-    lower: str
-    schema: str
-    kind: CompletionKind
-    group: int
-    """0 view, 1 table without a view, 2 function, 3 base table with a view, 4 procedure."""
-    tier: Tier
-    """Core knowledge-pack objects first; batch, work-file and reporting objects last."""
-    popularity: int
-    """How many views read it: among equals, the object people use more comes first."""
-    described: bool
-    detail: str
-    documentation: str
-    aliases: tuple[str, ...]
-    """Alias candidates, best first."""
-
-
-@dataclass(frozen=True, slots=True)
-class _Column:
-    name: str
-    lower: str
-    detail: str
-    documentation: str
-
-
-class _Index:
-    """What completion needs from one catalog, prepared once."""
-
-    def __init__(self, catalog: Catalog) -> None:
-        self.catalog = catalog
-        modules = catalog.modules()
-        relations: list[_Entry] = []
-        bases: list[_Entry] = []
-        routines: list[_Entry] = []
-        kind: CompletionKind
-        for header in catalog.headers():
-            module = header.module
-            where = f"{module} ({modules[module]})" if module in modules else module
-            summary = _summary(header.description)
-            described = bool(header.description)
-            doc_tail = f"\n\n{header.description}" if header.description else ""
-            if header.type is ObjectType.VIEW:
-                bases_of = catalog.base_tables_of(header.name)
-                base_note = (f"\n\nView over {', '.join(f'`{b}`' for b in bases_of)}: query "
-                             "the view, not the base table." if bases_of else "")
-                group, kind = 0, "view"
-                detail = _join("view", module, summary)
-                doc = (f"**{header.name}** — view · {where} · {header.column_count} columns"
-                       f"{doc_tail}{base_note}")
-            elif header.type is ObjectType.TABLE:
-                view = header.family if header.family != header.name else None
-                if view is not None and view in catalog:
-                    group, kind = 3, "table"
-                    detail = f"base table — use VIEW {view}"
-                    doc = (f"**{header.name}** — base table · {where}\n\nQuery the view "
-                           f"`{view}` instead: Vista reads go through views.{doc_tail}")
-                else:
-                    group, kind = 1, "table"
-                    detail = _join("table", module, summary)
-                    doc = (f"**{header.name}** — table · {where} · {header.column_count} "
-                           f"columns{doc_tail}")
-            elif header.type is ObjectType.FUNCTION:
-                group, kind = 2, "function"
-                detail = _join("function", module, summary)
-                doc = f"**{header.name}** — function · {where}{doc_tail}"
-            else:
-                group, kind = 4, "procedure"
-                detail = _join("procedure", module, summary)
-                doc = f"**{header.name}** — procedure · {where}{doc_tail}"
-            rank = catalog.object_rank(header.name)
-            entry = _Entry(header.name, header.name.lower(), header.schema.lower(), kind,
-                           group, rank.tier if rank else Tier.ORDINARY,
-                           rank.popularity if rank else 0, described, detail, doc,
-                           _alias_candidates(header.name))
-            (bases if group == 3 else routines if group == 4 else relations).append(entry)
-        order = lambda e: (e.group, e.tier, not e.described, -e.popularity,  # noqa: E731
-                           e.lower, e.name)
-        self.relations = sorted(relations, key=order)
-        self.bases = sorted(bases, key=order)
-        self.procedures = sorted(routines, key=order)
-        self.functions = [e for e in self.relations if e.group == 2]
-        self.by_name = {e.name: e for e in (*self.relations, *self.bases, *self.procedures)}
-        self._columns: dict[str, tuple[_Column, ...]] = {}
-        self._relationships: dict[str, list[Relationship]] = {}
-        self._parameters: dict[str, tuple[Parameter, ...]] = {}
-        self._keys: dict[str, tuple[str, ...]] = {}
-        self._join_scores: dict[str, dict[str, float]] = {}
-
-    def resolve(self, name: str) -> str | None:
-        """The exact catalog name for ``name`` (any case), if there is one."""
-        if self.catalog.header(name) is not None:
-            return name
-        found = self.catalog.lookup(name)
-        return found[0].name if found else None
-
-    def columns(self, name: str) -> tuple[_Column, ...]:
-        cached = self._columns.get(name)
-        if cached is not None:
-            return cached
-        obj = self.catalog.get(name)
-        columns: list[_Column] = []
-        for column in obj.columns if obj else ():
-            shown = column.type_display
-            null = "" if column.nullable else ", not null"
-            doc = f"`{name}.{column.name}` — {shown}{null}"
-            if column.description:
-                doc += f"\n\n{column.description}"
-            columns.append(_Column(column.name, column.name.lower(), shown, doc))
-        result = tuple(columns)
-        self._columns[name] = result
-        return result
-
-    def relationships(self, name: str) -> list[Relationship]:
-        cached = self._relationships.get(name)
-        if cached is None:
-            cached = [r for r in self.catalog.relationships(name)
-                      if r.kind is not RelationshipKind.VIEW_OF]
-            self._relationships[name] = cached
-        return cached
-
-    def join_scores(self, name: str) -> dict[str, float]:
-        """Target -> how strongly it is the next object to join after ``name`` (see ranking)."""
-        cached = self._join_scores.get(name)
-        if cached is not None:
-            return cached
-        catalog = self.catalog
-        learned = catalog.join_ranking(name)
-        source = catalog.header(catalog.preferred_name(name))
-        module = source.module if source else ""
-        own = self.by_name.get(source.name) if source else None
-        source_tier = own.tier if own else Tier.ORDINARY
-        cached = {}
-        for relationship in self.relationships(name):
-            target = relationship.to_object
-            if target in cached:
-                continue
-            header = catalog.header(target)
-            entry = self.by_name.get(target)
-            rank = learned.get(target) or JoinRank(name, target, JoinRole.OTHER, False, 0,
-                                                   len(relationship.column_pairs), 0)
-            cached[target] = join_score(
-                rank, same_module=bool(module) and header is not None and header.module == module,
-                tier=entry.tier if entry else Tier.ORDINARY,
-                described=entry is not None and entry.described,
-                popularity=entry.popularity if entry else 0, source_tier=source_tier)
-        self._join_scores[name] = cached
-        return cached
-
-    def parameters(self, name: str) -> tuple[Parameter, ...]:
-        cached = self._parameters.get(name)
-        if cached is None:
-            obj = self.catalog.get(name)
-            unique: dict[str, Parameter] = {}
-            for parameter in obj.parameters if obj else ():
-                unique.setdefault(parameter.name.lower(), parameter)  # exports repeat some
-            cached = tuple(unique.values())
-            self._parameters[name] = cached
-        return cached
-
-    def key_columns(self, name: str) -> tuple[str, ...]:
-        cached = self._keys.get(name)
-        if cached is None:
-            cached = self.catalog.key_columns(name)
-            self._keys[name] = cached
-        return cached
-
-
-_INDEXES: weakref.WeakKeyDictionary[Catalog, _Index] = weakref.WeakKeyDictionary()
-_INDEX_LOCK = threading.Lock()
-
-
-def _index(catalog: Catalog) -> _Index:
-    index = _INDEXES.get(catalog)
-    if index is None:
-        with _INDEX_LOCK:
-            index = _INDEXES.get(catalog)
-            if index is None:
-                index = _Index(catalog)
-                _INDEXES[catalog] = index
-    return index
-
-
-def _summary(description: str | None) -> str:
-    """The head of a description: "AP transaction header" of "AP transaction header: ..."."""
-    if not description:
-        return ""
-    head = re.split(r"[:.;(]\s", description, maxsplit=1)[0].strip()
-    return head if len(head) <= 70 else head[:67].rstrip() + "..."
-
-
-def _join(kind: str, module: str, summary: str) -> str:
-    text = f"{kind} · {module}" if module else kind
-    return f"{text} — {summary}" if summary else text
-
-
-_VISTA_CODE = re.compile(r"[bv]?[A-Z]{2}([A-Z]{2})")
-_WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z][a-z0-9]*|[a-z0-9]+")
-
-
-def _alias_candidates(name: str) -> tuple[str, ...]:
-    """``APTL`` -> l, tl; ``SMWorkOrder`` -> wo, swo, s; ``brvJCContrMinJob`` -> cmj ..."""
-    match = _VISTA_CODE.fullmatch(name)
-    candidates: list[str] = []
-    if match:
-        entity = match.group(1).lower()
-        candidates += [entity[-1], entity, name.lower().lstrip("bv")]
-    else:
-        words = _WORDS.findall(name)
-        if len(words) > 1 and words[0].islower():
-            words = words[1:]  # brv, vrv, vf, b, v prefixes
-        initials = "".join(w[0] for w in words).lower()
-        if len(words) > 2 and words[0].isupper() and len(words[0]) <= 3:
-            candidates.append("".join(w[0] for w in words[1:4]).lower())  # module prefix
-        candidates += [initials[:3], initials[:1]]
-    candidates.append((re.sub(r"[^A-Za-z0-9_]", "", name)[:1] or "t").lower())
-    return tuple(dict.fromkeys(c for c in candidates if c and c[0].isalpha()))
-
-
-def _pick_alias(entry: _Entry | None, name: str, taken: Iterable[str]) -> str:
-    used = {t.lower() for t in taken}
-    candidates = entry.aliases if entry else _alias_candidates(name)
-    for candidate in candidates:
-        if candidate not in used and candidate.upper() not in RESERVED_WORDS:
-            return candidate
-    base = candidates[0] if candidates else "t"
-    number = 2
-    while f"{base}{number}" in used:
-        number += 1
-    return f"{base}{number}"
+    index_of(catalog)
 
 
 # -- building the list ------------------------------------------------------------------------
@@ -398,13 +176,13 @@ class _Builder:
         return True
 
 
-def _matching(entries: list[_Entry], prefix: str) -> Iterator[_Entry]:
+def _matching(entries: list[Entry], prefix: str) -> Iterator[Entry]:
     """Entries starting with the prefix (any case), then those containing it."""
     if not prefix:
         yield from entries
         return
     folded = prefix.lower()
-    rest: list[_Entry] = []
+    rest: list[Entry] = []
     for entry in entries:
         if entry.lower.startswith(folded):
             yield entry
@@ -422,7 +200,7 @@ def _ranked(labels: list[tuple[str, int]], prefix: str) -> list[int]:
                                                          p[1]))]
 
 
-def _fill(builder: _Builder, context: CompletionContext, index: _Index,
+def _fill(builder: _Builder, context: CompletionContext, index: CompletionIndex,
           options: CompletionOptions) -> None:
     kind = context.kind
     if kind is ContextKind.NONE or builder.limit == 0:
@@ -448,13 +226,13 @@ def _fill(builder: _Builder, context: CompletionContext, index: _Index,
 # -- objects ------------------------------------------------------------------------------
 
 
-def _object_alias(context: CompletionContext, entry: _Entry | None, name: str) -> str:
+def _object_alias(context: CompletionContext, entry: Entry | None, name: str) -> str:
     if len(context.unbound_qualifiers) == 1:
         return context.unbound_qualifiers[0]
-    return _pick_alias(entry, name, context.aliases)
+    return pick_alias(entry, name, context.aliases)
 
 
-def _object_insert(context: CompletionContext, entry: _Entry, index: _Index,
+def _object_insert(context: CompletionContext, entry: Entry, index: CompletionIndex,
                    options: CompletionOptions) -> tuple[str, bool]:
     name = _quote(entry.name, context.quote)
     if context.tail:
@@ -469,7 +247,7 @@ def _object_insert(context: CompletionContext, entry: _Entry, index: _Index,
     return name, False
 
 
-def _objects(builder: _Builder, context: CompletionContext, index: _Index,
+def _objects(builder: _Builder, context: CompletionContext, index: CompletionIndex,
              options: CompletionOptions) -> None:
     schema = context.qualifier.lower() if context.qualifier else None
     prefix = context.prefix
@@ -499,7 +277,7 @@ def _objects(builder: _Builder, context: CompletionContext, index: _Index,
                     return
 
 
-def _procedures(builder: _Builder, context: CompletionContext, index: _Index) -> None:
+def _procedures(builder: _Builder, context: CompletionContext, index: CompletionIndex) -> None:
     schema = context.qualifier.lower() if context.qualifier else None
     for entry in _matching(index.procedures, context.prefix):
         if schema is not None and entry.schema != schema:
@@ -525,13 +303,13 @@ def _procedures(builder: _Builder, context: CompletionContext, index: _Index) ->
 # -- joins --------------------------------------------------------------------------------
 
 
-def _catalog_name(ref: SourceRef, index: _Index) -> str | None:
+def _catalog_name(ref: SourceRef, index: CompletionIndex) -> str | None:
     if ref.kind is not RefKind.OBJECT:
         return None
     return index.resolve(ref.name)
 
 
-def _join_snippets(builder: _Builder, context: CompletionContext, index: _Index,
+def _join_snippets(builder: _Builder, context: CompletionContext, index: CompletionIndex,
                    options: CompletionOptions) -> None:
     """The objects related to those already in the query, each as a whole join."""
     existing = [r for r in context.own_refs if r.start < context.prefix_start]
@@ -573,7 +351,7 @@ def _join_snippets(builder: _Builder, context: CompletionContext, index: _Index,
         if folded and folded not in target.lower():
             continue
         entry = index.by_name.get(target)
-        alias = _pick_alias(entry, target, context.aliases)
+        alias = pick_alias(entry, target, context.aliases)
         condition = relationship.reversed().join_condition(alias, ref.binding)
         hint = " WITH (NOLOCK)" if context.read and options.nolock else ""
         name = _quote(target, context.quote)
@@ -585,7 +363,7 @@ def _join_snippets(builder: _Builder, context: CompletionContext, index: _Index,
             return
 
 
-def _widest(index: _Index, left: SourceRef, right: SourceRef) -> Relationship | None:
+def _widest(index: CompletionIndex, left: SourceRef, right: SourceRef) -> Relationship | None:
     """The widest catalog join from ``left`` to ``right`` (both catalog objects)."""
     left_name = _catalog_name(left, index)
     right_name = _catalog_name(right, index)
@@ -596,7 +374,7 @@ def _widest(index: _Index, left: SourceRef, right: SourceRef) -> Relationship | 
     return max(candidates, key=lambda r: len(r.column_pairs)) if candidates else None
 
 
-def _shared_key(index: _Index, left: SourceRef, right: SourceRef) -> str | None:
+def _shared_key(index: CompletionIndex, left: SourceRef, right: SourceRef) -> str | None:
     """A CTE or derived table joined to a catalog object: match the object's key by name."""
     for near, far in ((left, right), (right, left)):
         name = _catalog_name(far, index)
@@ -613,7 +391,7 @@ def _shared_key(index: _Index, left: SourceRef, right: SourceRef) -> str | None:
     return None
 
 
-def _join_conditions(builder: _Builder, context: CompletionContext, index: _Index) -> None:
+def _join_conditions(builder: _Builder, context: CompletionContext, index: CompletionIndex) -> None:
     joined = context.last_joined
     if joined is None:
         return
@@ -638,11 +416,11 @@ def _join_conditions(builder: _Builder, context: CompletionContext, index: _Inde
 # -- columns ------------------------------------------------------------------------------
 
 
-def _ref_columns(ref: SourceRef, index: _Index) -> tuple[list[_Column], str]:
+def _ref_columns(ref: SourceRef, index: CompletionIndex) -> tuple[list[ColumnItem], str]:
     """The columns of a reference, and the object they come from."""
     if ref.kind in (RefKind.CTE, RefKind.DERIVED):
         what = "CTE" if ref.kind is RefKind.CTE else "derived table"
-        columns = [_Column(c, c.lower(), f"{what} column", f"`{ref.name}.{c}` — {what} column")
+        columns = [ColumnItem(c, c.lower(), f"{what} column", f"`{ref.name}.{c}` — {what} column")
                    for c in ref.columns]
         seen = {c.lower for c in columns}
         for source in ref.star:  # SELECT * / t.* inside it
@@ -658,7 +436,7 @@ def _ref_columns(ref: SourceRef, index: _Index) -> tuple[list[_Column], str]:
     return list(index.columns(name)), name
 
 
-def _columns_of(builder: _Builder, context: CompletionContext, index: _Index) -> None:
+def _columns_of(builder: _Builder, context: CompletionContext, index: CompletionIndex) -> None:
     qualifier = context.qualifier or ""
     ref = context.resolve(qualifier)
     if ref is not None:
@@ -677,11 +455,11 @@ _Candidate = tuple[str, CompletionKind, str, str, str, bool, str]
 """label, kind, detail, documentation, insert text, is snippet, filter text."""
 
 
-def _columns(builder: _Builder, context: CompletionContext, index: _Index) -> None:
+def _columns(builder: _Builder, context: CompletionContext, index: CompletionIndex) -> None:
     """Columns of the objects in scope, then aliases, functions and keywords; whatever
     matches the prefix first."""
     refs = list(context.own_refs)
-    gathered: list[tuple[SourceRef, list[_Column], str]] = []
+    gathered: list[tuple[SourceRef, list[ColumnItem], str]] = []
     counts: dict[str, int] = {}
     for ref in refs:
         columns, source = _ref_columns(ref, index)
@@ -707,7 +485,7 @@ def _columns(builder: _Builder, context: CompletionContext, index: _Index) -> No
         detail = f"alias of {ref.name}" if ref.alias else ref.kind.value
         candidates.append((ref.binding, kind, detail, entry.documentation if entry else "",
                            _quote(ref.binding, context.quote), False, ref.binding))
-    for name, snippet, doc in _BUILTINS:
+    for name, snippet, doc in BUILTINS:
         candidates.append((name, "function", "built-in", doc, snippet, True, name))
     if context.prefix:
         for count, entry in enumerate(_matching(index.functions, context.prefix)):
@@ -719,7 +497,7 @@ def _columns(builder: _Builder, context: CompletionContext, index: _Index) -> No
             text = f"{_escape(entry.schema or 'dbo')}.{_escape(entry.name)}({arguments})"
             candidates.append((entry.name, "function", entry.detail, entry.documentation,
                                text, True, entry.name))
-    for word in _EXPRESSION:
+    for word in EXPRESSION:
         candidates.append((word, "keyword", "", "", word, False, word))
     for position in _ranked([(c[6], i) for i, c in enumerate(candidates)], context.prefix):
         label, kind, detail, doc, insert, is_snippet, filter_text = candidates[position]
@@ -728,77 +506,6 @@ def _columns(builder: _Builder, context: CompletionContext, index: _Index) -> No
 
 
 # -- keywords -----------------------------------------------------------------------------
-
-_START = ("SELECT", "WITH", "INSERT INTO", "UPDATE", "DELETE FROM", "MERGE INTO", "DECLARE",
-          "SET", "EXEC", "IF", "BEGIN", "END", "ELSE", "WHILE", "RETURN", "PRINT", "BEGIN TRY",
-          "BEGIN CATCH", "BEGIN TRANSACTION", "COMMIT TRANSACTION", "ROLLBACK TRANSACTION")
-_JOINS = ("JOIN", "INNER JOIN", "LEFT JOIN", "LEFT OUTER JOIN", "RIGHT JOIN", "FULL OUTER JOIN",
-          "CROSS JOIN", "CROSS APPLY", "OUTER APPLY")
-_AFTER_REF = ("AS", *_JOINS, "WHERE", "GROUP BY", "ORDER BY", "HAVING", "UNION ALL", "UNION",
-              "EXCEPT", "INTERSECT", "OPTION (RECOMPILE)")
-_AFTER_CONDITION = ("AND", "OR", "NOT", "IS NULL", "IS NOT NULL", "IN", "NOT IN", "LIKE",
-                    "NOT LIKE", "BETWEEN", "EXISTS", "NOT EXISTS", "GROUP BY", "ORDER BY",
-                    "HAVING", *_JOINS, "UNION ALL")
-_AFTER_SELECT_ITEM = ("FROM", "AS", "INTO", "WHERE", "GROUP BY", "ORDER BY", "UNION ALL")
-_AFTER_ORDER = ("ASC", "DESC", "HAVING", "WITH ROLLUP", "OFFSET", "OPTION (RECOMPILE)",
-                "UNION ALL")
-_EXPRESSION = ("CASE", "WHEN", "THEN", "ELSE", "END", "NULL", "NOT", "AND", "OR", "IS NULL",
-               "IS NOT NULL", "IN", "EXISTS", "LIKE", "BETWEEN", "DISTINCT", "TOP", "AS",
-               "SELECT", "FROM", "WHERE", "GROUP BY", "ORDER BY", "HAVING", "ASC", "DESC")
-_FOLLOWERS: dict[str, tuple[str, ...]] = {
-    "GROUP": ("BY",), "ORDER": ("BY",), "PARTITION": ("BY",),
-    "LEFT": ("JOIN", "OUTER JOIN"), "RIGHT": ("JOIN", "OUTER JOIN"),
-    "FULL": ("OUTER JOIN", "JOIN"), "INNER": ("JOIN",), "CROSS": ("APPLY", "JOIN"),
-    "OUTER": ("APPLY",), "INSERT": ("INTO",), "DELETE": ("FROM",), "UNION": ("ALL", "SELECT"),
-    "HINT": ("NOLOCK", "READUNCOMMITTED", "UPDLOCK", "ROWLOCK", "HOLDLOCK", "READPAST",
-             "INDEX()", "FORCESEEK"),
-    "OVER": ("PARTITION BY", "ORDER BY"), "SUBQUERY": ("SELECT",),
-    "OPTION": ("RECOMPILE", "MAXDOP 1", "OPTIMIZE FOR UNKNOWN"),
-}
-_GENERAL = tuple(dict.fromkeys((*_START, "FROM", "WHERE", *_JOINS, "ON", "GROUP BY",
-                                "ORDER BY", "HAVING", "WITH (NOLOCK)", *_EXPRESSION,
-                                "UNION ALL", "INTO", "VALUES", "OUTPUT", "TRY_CONVERT")))
-_SNIPPETS = (
-    ("select … from … with (nolock)", "SELECT ${1:*}\nFROM ${2:table} ${3:t} WITH (NOLOCK)\n"
-     "WHERE ${4:1 = 1}", "A SELECT with the NOLOCK hint every Vista read carries."),
-    ("if exists … begin … end", "IF EXISTS (SELECT 1 FROM ${1:table} WITH (NOLOCK) "
-     "WHERE ${2:1 = 1})\nBEGIN\n\t$0\nEND", "IF EXISTS block."),
-    ("begin try … end catch", "BEGIN TRY\n\t$0\nEND TRY\nBEGIN CATCH\n\tTHROW;\nEND CATCH",
-     "TRY/CATCH block."),
-)
-_BUILTINS = tuple((name, snippet, doc) for name, snippet, doc in (
-    ("ISNULL", "ISNULL(${1:expression}, ${2:0})", "Replace NULL with a value."),
-    ("COALESCE", "COALESCE(${1:expression}, ${2:0})", "The first non-NULL argument."),
-    ("SUM", "SUM(${1:expression})", "Aggregate: total."),
-    ("COUNT", "COUNT(${1:*})", "Aggregate: number of rows."),
-    ("MIN", "MIN(${1:expression})", "Aggregate: smallest value."),
-    ("MAX", "MAX(${1:expression})", "Aggregate: largest value."),
-    ("AVG", "AVG(${1:expression})", "Aggregate: average."),
-    ("CAST", "CAST(${1:expression} AS ${2:varchar(30)})", "Convert to a type."),
-    ("CONVERT", "CONVERT(${1:varchar(10)}, ${2:expression}, ${3:101})", "Convert with a style."),
-    ("DATEADD", "DATEADD(${1:month}, ${2:1}, ${3:date})", "Add an interval to a date."),
-    ("DATEDIFF", "DATEDIFF(${1:day}, ${2:start}, ${3:end})", "Intervals between two dates."),
-    ("DATEFROMPARTS", "DATEFROMPARTS(${1:year}, ${2:month}, ${3:1})",
-     "A date; Vista months (Mth) are the first day of the month."),
-    ("EOMONTH", "EOMONTH(${1:date})", "Last day of the month."),
-    ("GETDATE", "GETDATE()", "Current date and time."),
-    ("YEAR", "YEAR(${1:date})", "Year of a date."),
-    ("MONTH", "MONTH(${1:date})", "Month of a date."),
-    ("DAY", "DAY(${1:date})", "Day of a date."),
-    ("LTRIM", "LTRIM(${1:text})", "Trim leading spaces (Vista Job/Phase are padded)."),
-    ("RTRIM", "RTRIM(${1:text})", "Trim trailing spaces."),
-    ("UPPER", "UPPER(${1:text})", "Upper case."),
-    ("LEN", "LEN(${1:text})", "Length without trailing spaces."),
-    ("SUBSTRING", "SUBSTRING(${1:text}, ${2:1}, ${3:10})", "Part of a string."),
-    ("REPLACE", "REPLACE(${1:text}, ${2:'a'}, ${3:'b'})", "Replace text."),
-    ("ROUND", "ROUND(${1:number}, ${2:2})", "Round a number."),
-    ("ABS", "ABS(${1:number})", "Absolute value."),
-    ("NULLIF", "NULLIF(${1:expression}, ${2:0})", "NULL when both are equal (safe division)."),
-    ("IIF", "IIF(${1:condition}, ${2:then}, ${3:else})", "Inline IF."),
-    ("ROW_NUMBER", "ROW_NUMBER() OVER (ORDER BY ${1:column})", "Window: row number."),
-    ("STRING_AGG", "STRING_AGG(${1:expression}, ${2:', '})", "Aggregate: join strings."),
-))
-
 
 def _keywords(builder: _Builder, context: CompletionContext, options: CompletionOptions) -> None:
     clause = context.clause
@@ -810,13 +517,13 @@ def _keywords(builder: _Builder, context: CompletionContext, options: Completion
             if context.read and options.nolock:
                 builder.add("(NOLOCK)", "keyword", "table hint")
             words += ["(NOLOCK)", "(READUNCOMMITTED)", "(UPDLOCK)", "(ROWLOCK)"]
-        elif clause in _FOLLOWERS and (previous == clause or clause in (
+        elif clause in FOLLOWERS and (previous == clause or clause in (
                 "HINT", "OVER", "SUBQUERY", "OPTION")):
-            words += _FOLLOWERS[clause]
+            words += FOLLOWERS[clause]
         elif clause in ("START", "BEGIN", "IF", "WHILE", "ELSE", "END", "RETURN"):
-            for position in _ranked([(w, i) for i, w in enumerate(_START)], context.prefix):
-                builder.add(_START[position], "keyword")
-            for label, snippet, doc in _SNIPPETS:
+            for position in _ranked([(w, i) for i, w in enumerate(START)], context.prefix):
+                builder.add(START[position], "keyword")
+            for label, snippet, doc in SNIPPETS:
                 builder.add(label, "snippet", "snippet", doc, snippet, True, label)
         elif clause in ("FROM", "JOIN", "APPLY", "USING", "UPDATE", "INTO", "MERGE", "DELETE"):
             if ref is not None and not ref.hinted and context.read and options.nolock and (
@@ -828,18 +535,18 @@ def _keywords(builder: _Builder, context: CompletionContext, options: Completion
                 words.append("ON")
             if clause in ("UPDATE",):
                 words.append("SET")
-            words += _AFTER_REF
+            words += AFTER_REF
         elif clause == "SELECT":
-            words += _AFTER_SELECT_ITEM
+            words += AFTER_SELECT_ITEM
         elif clause in ("WHERE", "HAVING", "ON", "SET", "IF", "WHILE"):
-            words += _AFTER_CONDITION
+            words += AFTER_CONDITION
         elif clause in ("GROUP BY", "ORDER BY", "PARTITION BY", "BY"):
-            words += _AFTER_ORDER
+            words += AFTER_ORDER
         elif clause == "EXEC":
             words += ("WITH RECOMPILE",)
-        words += _GENERAL
+        words += GENERAL
     else:
-        words += _EXPRESSION
+        words += EXPRESSION
     positions = _ranked([(w, i) for i, w in enumerate(words)], context.prefix)
     for position in positions:
         if not builder.add(words[position], "keyword"):

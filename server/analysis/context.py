@@ -22,14 +22,19 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
-import functools
 import re
 import sys
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from vgpt2.catalog.sql.tokens import Kind, Token, tokenize
-from vgpt2.server.analysis.bounds import SET_OPERATORS, StatementTokens, is_name, statement_bounds
+from vgpt2.catalog.sql.tokens import Kind, Token
+from vgpt2.server.analysis.bounds import (
+    SET_OPERATORS,
+    StatementTokens,
+    is_name,
+    lex,
+    statement_bounds,
+)
 from vgpt2.server.analysis.locate import RESERVED_WORDS, Scan, scan
 from vgpt2.server.analysis.refs import OUTSIDE, RefKind, SourceRef, read_refs
 
@@ -122,12 +127,6 @@ _WINDOW_LIMIT = 6000
 """A batch longer than this (characters) is read in a window of statements round the cursor."""
 
 
-@functools.lru_cache(maxsize=16)
-def _lex(window: str) -> tuple[list[Token], list[int]]:
-    tokens = tokenize(window)
-    return tokens, [t.start for t in tokens]
-
-
 # -- vocabulary ---------------------------------------------------------------------------------
 
 _OPERATORS = frozenset({"UNION", "EXCEPT", "INTERSECT"})
@@ -198,7 +197,7 @@ def _read(text: str, offset: int) -> CompletionContext:
     for _ in range(6):
         base, stop = _window(text, offset, found, back, ahead)
         window = text[base:stop]
-        tokens, starts = _lex(window)
+        tokens, starts = lex(window)
         local = offset - base
         index = bisect.bisect_left(starts, local)  # first token starting at/after the cursor
         if index and tokens[index - 1].end >= local:
@@ -206,7 +205,7 @@ def _read(text: str, offset: int) -> CompletionContext:
             if at.kind is Kind.QUOTED and at.start < local and _runs_past(at, local, window):
                 # "[JC" swallowed the rest of the text: read it as a plain word instead.
                 window = window[:at.start] + " " + window[at.start + 1:]
-                tokens, starts = _lex(window)
+                tokens, starts = lex(window)
                 index = bisect.bisect_left(starts, local)
                 return _context(window, tokens, base, local, index, blanked=at.start,
                                 quote=at.text[0])

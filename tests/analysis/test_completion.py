@@ -374,9 +374,9 @@ def test_random_offsets_and_cuts_never_fail(data: st.DataObject, real_catalog: C
 
 
 def test_prepare_builds_the_catalog_lists_once(sample_catalog: Catalog) -> None:
-    from vgpt2.server.analysis import completion
+    from vgpt2.server.analysis.completion_index import index_of
 
     prepare(sample_catalog)
-    index = completion._index(sample_catalog)
+    index = index_of(sample_catalog)
     prepare(sample_catalog)
-    assert completion._index(sample_catalog) is index
+    assert index_of(sample_catalog) is index
