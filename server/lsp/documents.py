@@ -3,10 +3,12 @@
 LSP lines end only at ``\\n``, ``\\r\\n`` and ``\\r``; U+2028, U+2029, U+0085, form
 feed and vertical tab are ordinary characters (``str.splitlines``, which pygls's
 own document model uses, breaks lines at them, so an edit after one lands on the
-wrong line). A column counts code units of the position encoding negotiated at
-``initialize`` (UTF-16 unless the client offered UTF-8 or UTF-32), and a column
-past the end of a line means the end of that line. Every position the server
-reads or writes goes through one :class:`LineIndex`.
+wrong line). A column counts code units of the position encoding pygls negotiates
+at ``initialize`` (UTF-16 unless the client offered UTF-8 or UTF-32), counted by
+pygls's position codec, and a column past the end of a line means the end of that
+line (pygls's own conversion stops one character short there, so the line
+splitting and clamping are ours). Every position the server reads or writes goes
+through one :class:`LineIndex`.
 
 Documents are keyed by a normalised URI, so ``file:///c%3A/x%20y.sql`` and
 ``file:///C:/x y.sql`` are the same document; replies use the URI the editor sent.
@@ -20,6 +22,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote, unquote, urlsplit
 
 from lsprotocol import types
+from pygls.workspace.position_codec import PositionCodec, UnitCounter
 
 UTF8 = "utf-8"
 UTF16 = "utf-16"
@@ -28,22 +31,9 @@ UTF32 = "utf-32"
 _BREAK = re.compile(r"\r\n|\r|\n")
 
 
-def _units(text: str, encoding: str) -> int:
-    """How many code units of ``encoding`` the client counts for ``text``."""
-    if encoding == UTF32 or text.isascii():
-        return len(text)
-    if encoding == UTF8:
-        return len(text.encode("utf-8", "surrogatepass"))
-    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
-
-
-def _unit_size(char: str, encoding: str) -> int:
-    code = ord(char)
-    if encoding == UTF32:
-        return 1
-    if encoding == UTF8:
-        return 1 if code < 0x80 else 2 if code < 0x800 else 3 if code < 0x10000 else 4
-    return 2 if code > 0xFFFF else 1
+def _counter(encoding: str) -> UnitCounter:
+    """pygls's code-unit counter for the negotiated encoding (UTF-16 when unknown)."""
+    return PositionCodec(encoding).impl
 
 
 class LineIndex:
@@ -52,6 +42,7 @@ class LineIndex:
     def __init__(self, text: str, encoding: str = UTF16) -> None:
         self.text = text
         self.encoding = encoding
+        self._counter = _counter(encoding)
         self._starts = [0]
         self._ends: list[int] = []  # where each line's content ends (before its break)
         if "\r" in text:
@@ -84,8 +75,9 @@ class LineIndex:
         start = self._starts[line]
         # An offset inside a "\r\n" pair belongs to the end of its line.
         offset = min(offset, self._ends[line])
-        return types.Position(line=line,
-                              character=_units(self.text[start:offset], self.encoding))
+        before = self.text[start:offset]
+        return types.Position(line=line, character=len(before) if before.isascii()
+                              else self._counter.num_units(before))
 
     def range(self, start: int, end: int) -> types.Range:
         return types.Range(start=self.position(start), end=self.position(max(start, end)))
@@ -101,9 +93,9 @@ class LineIndex:
             return start
         if self.encoding == UTF32 or self.text.isascii():
             return min(start + wanted, end)
-        units = 0
+        units, size = 0, self._counter.code_units_for_char
         for column in range(start, end):
-            units += _unit_size(self.text[column], self.encoding)
+            units += size(self.text[column])
             if units >= wanted:
                 return column + 1
         return end

@@ -26,13 +26,7 @@ from vgpt2.catalog.catalog import Catalog
 from vgpt2.server.analysis import Finding, analyze
 from vgpt2.server.analysis.rules import RULES
 from vgpt2.server.generation.backends.base import BackendError, ChatMessage, ModelBackend
-from vgpt2.server.generation.engine import GenerationRequest, generate, prepare
-from vgpt2.server.generation.examples import ExampleError
-from vgpt2.server.generation.extract import extract_sql
-from vgpt2.server.generation.fim import STOP
-from vgpt2.server.generation.repair import Problem, check_candidate, repair_request
-from vgpt2.server.generation.result import GenerationResult
-from vgpt2.server.lsp.convert import to_offset, to_range
+from vgpt2.server.lsp.convert import replace_edit, to_offset, to_range
 from vgpt2.server.lsp.documents import Document, LineIndex, normalize_uri
 from vgpt2.server.lsp.generate_action import (
     GENERATE_KIND,
@@ -52,9 +46,13 @@ from vgpt2.server.lsp.inline import (
     clean,
     fim_input,
 )
-from vgpt2.server.lsp.model_state import ModelState, ModelStatus
+from vgpt2.server.lsp.model_state import ModelState, ModelStatus, build_backend
+from vgpt2.server.lsp.names import MODEL_STATUS_NOTIFICATION
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the engine itself is imported on first use (the server's start-up time)
+    from vgpt2.server.generation.engine import GenerationRequest
+    from vgpt2.server.generation.repair import Problem
+    from vgpt2.server.generation.result import GenerationResult
     from vgpt2.server.lsp.server import VgptServer
     from vgpt2.server.lsp.settings import ResolvedSettings
 
@@ -62,9 +60,6 @@ _log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-MODEL_STATUS_NOTIFICATION = "vgpt2/modelStatus"
-GENERATE_COMMAND = "vgpt2.generateFromComment"
-MODEL_STATUS_COMMAND = "vgpt2.modelStatus"
 INLINE_MAX_TOKENS = 96
 """Tokens an inline suggestion may have: the rest of a clause or two."""
 
@@ -82,10 +77,21 @@ class GenerationFeatures:
 
     # -- settings and status ----------------------------------------------------------------
 
-    def configure(self, server: VgptServer, settings: ResolvedSettings) -> None:
-        """Apply the model settings live; a change re-checks the model and notifies."""
+    async def configure(self, server: VgptServer, settings: ResolvedSettings) -> None:
+        """Apply the model settings live; a change re-checks the model and notifies.
+
+        The backend is built on the runner (its client library's first import is slow);
+        a newer configuration that arrived meanwhile wins."""
         self.settings = settings
-        if self.model.apply(settings.file.model, settings.model_off):
+        model, off = settings.file.model, settings.model_off
+        built = None
+        if self.model.differs(model, off):
+            built = await server.runner.run(build_backend, model, off)
+            if self.settings is not settings:  # overtaken by a newer configuration
+                if built[0] is not None:
+                    self.model.loop_close(built[0])
+                return
+        if self.model.apply(model, off, built):
             self.cache.clear()
             if self._status_task is not None:
                 self._status_task.cancel()
@@ -211,6 +217,9 @@ class GenerationFeatures:
     async def generate_edit(self, server: VgptServer, document: Document,
                             comment: Comment) -> types.WorkspaceEdit | None:
         """The engine's answer to the comment as one insert below it, or a message."""
+        from vgpt2.server.generation.engine import GenerationRequest
+        from vgpt2.server.generation.examples import ExampleError
+
         catalog = server.holder.catalog
         if catalog is None:
             self._tell(server, types.MessageType.Warning, "vgpt2: the catalog is not loaded yet")
@@ -251,13 +260,13 @@ class GenerationFeatures:
         if moved.insert_at < len(text) and text[moved.insert_at:moved.insert_at + 1] not in (
                 "\n", "\r"):
             insert += "\n"  # a blank line between the query and what follows
-        index = current.index
-        return types.WorkspaceEdit(changes={current.uri: [types.TextEdit(
-            range=to_range(index, moved.insert_at, moved.insert_at), new_text=insert)]})
+        return replace_edit(current.index, current.uri, moved.insert_at, moved.insert_at, insert)
 
     async def _run_engine(self, server: VgptServer, request: GenerationRequest,
                           catalog: Catalog,
                           backend: ModelBackend | None) -> GenerationResult | None:
+        from vgpt2.server.generation.engine import generate
+
         try:
             result = await self.model.loop.run(generate(request, catalog, backend))
         except BackendError as error:
@@ -307,8 +316,7 @@ class GenerationFeatures:
         replacement = sql.rstrip()
         if not statement.rstrip().endswith(";"):
             replacement = replacement.rstrip(";")  # the user's own style
-        return types.WorkspaceEdit(changes={current.uri: [types.TextEdit(
-            range=to_range(current.index, start, end), new_text=replacement)]})
+        return replace_edit(current.index, current.uri, start, end, replacement)
 
     # -- inline completion ------------------------------------------------------------------
 
@@ -384,6 +392,8 @@ class GenerationFeatures:
 
 async def _fill_in_middle(backend: ModelBackend, fim: FimInput, state: ModelState) -> str:
     """One FIM request: Ollama's ``suffix``, or the model's own tokens on /v1/completions."""
+    from vgpt2.server.generation.fim import STOP
+
     options = replace(state.options, max_tokens=INLINE_MAX_TOKENS, stop=("\n\n", *STOP))
     fill = getattr(backend, "fill_in_middle", None)
     if fill is not None:
@@ -401,6 +411,11 @@ async def repair(catalog: Catalog, backend: ModelBackend, statement: str,
     """One repair round for a statement the user wrote: the engine's prompt for its objects,
     the statement as the model's "previous answer", the analyzer's problems; the reply is
     extracted and checked like any generation. Returns the SQL, or "No SQL: why"."""
+    from vgpt2.server.generation.engine import GenerationRequest, prepare
+    from vgpt2.server.generation.extract import extract_sql
+    from vgpt2.server.generation.repair import check_candidate, repair_request
+    from vgpt2.server.generation.result import GenerationResult
+
     question = "Correct this query so that it uses only real Vista names"
     result = GenerationResult(sql=None, refused=False, message="", backend=backend.name,
                               model=backend.model, prompt_version="")
@@ -420,6 +435,8 @@ async def repair(catalog: Catalog, backend: ModelBackend, statement: str,
 
 
 def _problem(text: str, finding: Finding) -> Problem:
+    from vgpt2.server.generation.repair import Problem
+
     line = text.count("\n", 0, finding.start)
     column = finding.start - (text.rfind("\n", 0, finding.start) + 1)
     return Problem(finding.code, finding.message, line + 1, column + 1, finding.related)
@@ -436,42 +453,3 @@ def _find_comment(current: str, original: str, comment: Comment) -> Comment | No
         return None
     found = comment_at(current, where)
     return found if found is not None and found.question == comment.question else None
-
-
-def register(server: VgptServer) -> None:
-    """Add the generation handlers to ``server`` (``create_server`` calls this once)."""
-
-    @server.feature(types.CODE_ACTION_RESOLVE)
-    async def resolve_code_action(ls: VgptServer, action: types.CodeAction) -> types.CodeAction:
-        return await ls.generation.resolve(ls, action)
-
-    @server.feature(types.TEXT_DOCUMENT_INLINE_COMPLETION, types.InlineCompletionOptions())
-    async def inline_completion(ls: VgptServer, params: types.InlineCompletionParams
-                                ) -> types.InlineCompletionList | None:
-        return await ls.generation.inline(ls, params)
-
-    @server.command(GENERATE_COMMAND)
-    async def generate_from_comment(ls: Any, *args: Any) -> dict[str, Any]:
-        """Arguments: the document URI and the cursor position ({line, character}).
-
-        (``ls: Any``: pygls reads a command's type hints at run time.)"""
-        if len(args) < 2:
-            return {"inserted": False, "message": "expected [uri, position]"}
-        uri, where = args[0], args[1]
-        position = types.Position(line=int(_field(where, "line")),
-                                  character=int(_field(where, "character")))
-        answer: dict[str, Any] = await ls.generation.command_generate(ls, str(uri), position)
-        return answer
-
-    @server.command(MODEL_STATUS_COMMAND)
-    async def model_status(ls: Any, *args: Any) -> dict[str, Any]:
-        status: ModelStatus = await ls.generation.model.check()
-        ls.generation.status = status
-        return status.as_json()
-
-
-def _field(value: Any, name: str) -> Any:
-    """A field of a command argument: a dict, or the namedtuple pygls makes of one."""
-    if isinstance(value, dict):
-        return value.get(name, 0)
-    return getattr(value, name, 0)

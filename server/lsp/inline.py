@@ -11,7 +11,8 @@ an OpenAI-compatible server the model's own FIM tokens on ``/v1/completions``.
 Whatever the model says is analyzed before it is offered: a suggestion that
 names an unknown object or column, or that breaks a statement that parsed
 before, is dropped. The functions here are plain (no LSP, no event loop) so the
-server runs them on its runner and tests call them directly.
+server runs them on its runner and tests call them directly. The completion and
+generation engines are imported on first use, not while the server starts.
 """
 
 from __future__ import annotations
@@ -22,11 +23,8 @@ from dataclasses import dataclass
 
 from vgpt2.catalog.catalog import Catalog
 from vgpt2.server.analysis import Finding, analyze
-from vgpt2.server.analysis.completion import CompletionOptions, complete_list
 from vgpt2.server.analysis.rules import RULES
 from vgpt2.server.analysis.statements import batch_ranges
-from vgpt2.server.generation.fim import fim_prompt, schema_header
-from vgpt2.server.generation.repair import objects_read
 
 PREFIX_CHARS = 3000
 """Text before the cursor sent to the model (within its batch)."""
@@ -61,6 +59,8 @@ class FimInput:
 
     def raw_prompt(self) -> str:
         """For OpenAI-compatible servers: the model's own FIM tokens."""
+        from vgpt2.server.generation.fim import fim_prompt
+
         return fim_prompt(self.prefix, self.suffix, self.header)
 
 
@@ -74,6 +74,8 @@ def _batch(text: str, offset: int) -> tuple[int, int]:
 def catalog_suggestions(text: str, offset: int, catalog: Catalog,
                         nolock: bool = True) -> list[Suggestion]:
     """The continuations the catalog knows at ``offset``, right after whitespace only."""
+    from vgpt2.server.analysis.completion import CompletionOptions, complete_list
+
     if offset == 0 or not text[offset - 1].isspace():
         return []
     found = complete_list(text, offset, catalog, CompletionOptions(nolock=nolock, limit=20))
@@ -92,6 +94,9 @@ def catalog_suggestions(text: str, offset: int, catalog: Catalog,
 def fim_input(text: str, offset: int, catalog: Catalog) -> FimInput:
     """The prefix and suffix (the cursor's batch, clipped) and the schema header of the
     objects that batch reads."""
+    from vgpt2.server.generation.fim import schema_header
+    from vgpt2.server.generation.repair import objects_read
+
     start, end = _batch(text, offset)
     prefix = text[max(start, offset - PREFIX_CHARS):offset]
     if offset - start <= PREFIX_CHARS:

@@ -16,7 +16,7 @@ import logging
 import threading
 from collections.abc import Coroutine
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from vgpt2.catalog.catalog import Catalog
 from vgpt2.server.generation.backends.base import (
@@ -30,8 +30,10 @@ from vgpt2.server.generation.backends.factory import (
     generation_options,
     make_backend,
 )
-from vgpt2.server.generation.examples import Example, ExampleError, load_examples
 from vgpt2.server.generation.settings import ModelSettings
+
+if TYPE_CHECKING:  # the examples reader is imported on first use (start-up time)
+    from vgpt2.server.generation.examples import Example
 
 _log = logging.getLogger(__name__)
 
@@ -58,6 +60,20 @@ class ModelLoop:
     def stop(self) -> None:
         if self._loop.is_running():
             self._loop.call_soon_threadsafe(self._loop.stop)
+
+
+Built = tuple[ModelBackend | None, BackendError | None]
+"""A backend (None: the catalog backend, or off) or why the settings cannot make one."""
+
+
+def build_backend(settings: ModelSettings, off: bool) -> Built:
+    """The backend the settings describe; any thread (the language server uses its runner)."""
+    if off:
+        return None, None
+    try:
+        return make_backend(settings), None
+    except BackendError as error:
+        return None, error
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,19 +135,24 @@ class ModelState:
             return self._info is None or self._info.reachable
         return bool(self._info is not None and self._info.fill_in_middle)
 
-    def apply(self, settings: ModelSettings, off: bool) -> bool:
-        """Take new settings; True when they differ from the ones in use."""
-        if settings == self.settings and off == self.off and self.generation:
+    def differs(self, settings: ModelSettings, off: bool) -> bool:
+        """Whether ``settings`` differ from the ones in use (always, before the first)."""
+        return not (settings == self.settings and off == self.off and self.generation)
+
+    def apply(self, settings: ModelSettings, off: bool, built: Built | None = None) -> bool:
+        """Take new settings; True when they differ from the ones in use.
+
+        ``built``: :func:`build_backend`'s result for them, made off the event loop (the
+        first use of a backend imports its client library, hundreds of milliseconds)."""
+        if not self.differs(settings, off):
+            if built is not None and built[0] is not None:
+                self.loop_close(built[0])
             return False
         old = self._backend
         self.settings, self.off = settings, off
-        self._backend, self._backend_error, self._info = None, None, None
+        self._backend, self._backend_error = built or build_backend(settings, off)
+        self._info = None
         self.generation += 1
-        if not off:
-            try:
-                self._backend = make_backend(settings)
-            except BackendError as error:
-                self._backend_error = error
         if old is not None:
             self.loop_close(old)
         return True
@@ -140,6 +161,8 @@ class ModelState:
         """The ``examples`` file's checked few-shot pairs, as ``vgpt2 ask`` uses them (read
         again when the file, the settings or the catalog change). Raises ExampleError for a
         file that cannot be used; examples that fail their checks are left out."""
+        from vgpt2.server.generation.examples import ExampleError, load_examples
+
         path = self.settings.examples
         if path is None or not self.settings.configured:
             return ()
