@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from vgpt2.catalog.sql.tokens import Kind, Token, tokenize
 from vgpt2.server.analysis.locate import RESERVED_WORDS, batch_at
 
-__all__ = ["SET_OPERATORS", "Context", "StatementTokens", "context_at", "is_name", "lex",
-           "statement_bounds"]
+__all__ = ["SET_OPERATORS", "Context", "StatementTokens", "context_at", "is_unreserved_name",
+           "lex", "statement_bounds"]
 
 STATEMENT_WORDS = frozenset({
     "DECLARE", "IF", "WHILE", "BEGIN", "END", "ELSE", "RETURN", "PRINT", "RAISERROR", "THROW",
@@ -39,7 +39,7 @@ STATEMENT_WORDS = frozenset({
 SET_OPERATORS = frozenset({"UNION", "EXCEPT", "INTERSECT"})
 
 
-def is_name(token: Token) -> bool:
+def is_unreserved_name(token: Token) -> bool:
     """A name in forgiving, half-typed SQL: quoted, or a word that is not a clause keyword."""
     return token.kind is Kind.QUOTED or (
         token.kind is Kind.WORD and token.upper not in RESERVED_WORDS)
@@ -180,7 +180,7 @@ def statement_bounds(tokens: list[Token], position: int) -> tuple[int, int, bool
         elif word == "VALUES" and (first == "INSERT" or body == "INSERT"):
             fed = True
         elif word == "WITH":
-            new = (j + 2 < n and is_name(tokens[j + 1])
+            new = (j + 2 < n and is_unreserved_name(tokens[j + 1])
                    and (tokens[j + 2].upper == "AS" or tokens[j + 2].text == "("))
         if new:
             starts.append(j)

@@ -31,7 +31,7 @@ from vgpt2.catalog.sql.tokens import Kind, Token
 from vgpt2.server.analysis.bounds import (
     SET_OPERATORS,
     StatementTokens,
-    is_name,
+    is_unreserved_name,
     lex,
     statement_bounds,
 )
@@ -339,7 +339,7 @@ def _context(window: str, tokens: list[Token], base: int, local: int, index: int
     after = p + 1 if typing else p
     if after < st.end:
         nxt = tokens[after]
-        tail = (is_name(nxt) or nxt.upper in ("WITH", "AS") or nxt.text in ("(", ".")
+        tail = (is_unreserved_name(nxt) or nxt.upper in ("WITH", "AS") or nxt.text in ("(", ".")
                 or nxt.text.startswith("@"))
     subqueries = {_offset(tokens, base, o) for o in st.close if st.is_subquery(o)}
     everywhere = refs + [r for r in usable if r.scope[0] in subqueries]

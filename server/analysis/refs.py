@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from vgpt2.catalog.sql.tokens import Kind, Token
-from vgpt2.server.analysis.bounds import StatementTokens, is_name
+from vgpt2.server.analysis.bounds import StatementTokens, is_unreserved_name
 from vgpt2.server.analysis.locate import HINT_WORDS, RESERVED
 
 __all__ = ["OUTSIDE", "RefKind", "Refs", "SelectItem", "SourceRef", "read_refs", "select_items",
@@ -245,7 +245,7 @@ def _item(statement: StatementTokens, item: list[int], end: int) -> SelectItem:
         return SelectItem(tokens[first].value, first, end, item[1] + 1, end)
     if last.kind is Kind.STRING and count >= 2 and tokens[item[-2]].upper == "AS":
         return SelectItem(last.text.strip("'"), first, end, first, item[-2])
-    if not is_name(last):
+    if not is_unreserved_name(last):
         return SelectItem(None, first, end, first, end)
     if count == 1 or tokens[item[-2]].text == ".":
         return SelectItem(last.value, first, end, first, end)
@@ -367,7 +367,7 @@ class _SourceReader:
         token = self.tokens[j]
         if token.kind is Kind.PUNCT and token.text == "(":
             return self.derived(j, clause)
-        if not is_name(token):
+        if not is_unreserved_name(token):
             return j
         parts, k = self.chain(j)
         if parts is None:
@@ -442,7 +442,7 @@ class _SourceReader:
 
     def ctes(self, j: int) -> None:
         """Register ``name [(cols)] AS (query) [, ...]``; the bodies are read in turn later."""
-        while j < self.high and is_name(self.tokens[j]):
+        while j < self.high and is_unreserved_name(self.tokens[j]):
             k = j + 1
             columns: tuple[str, ...] = ()
             if self.text(k) == "(":
@@ -474,7 +474,7 @@ class _SourceReader:
         w = self.tokens[i].upper
         following = self.word(i + 1)
         previous = self.tokens[i - 1].upper if i > self.low else ""
-        if w == "WITH" and i + 1 < self.high and is_name(self.tokens[i + 1]) and (
+        if w == "WITH" and i + 1 < self.high and is_unreserved_name(self.tokens[i + 1]) and (
             self.word(i + 2) == "AS" or self.text(i + 2) == "("
         ):
             self.ctes(i + 1)
@@ -502,7 +502,9 @@ class _SourceReader:
             j = i + 1
             if self.text(j).startswith("@") and self.text(j + 1) == "=":
                 j += 2
-            if j < self.high and is_name(self.tokens[j]) and not self.text(j).startswith("@"):
+            if j < self.high and is_unreserved_name(self.tokens[j]) and not (
+                self.text(j).startswith("@")
+            ):
                 parts, k = self.chain(j)
                 if parts is not None:
                     self.found.refs.append(SourceRef(

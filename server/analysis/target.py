@@ -59,7 +59,7 @@ def target_at(text: str, offset: int, catalog: Catalog) -> Target | None:
     )):
         return None
     found = read_refs(StatementTokens(tokens, context.low, context.high))
-    resolver = _Scope(catalog, found, token.start)
+    resolver = _SourcesAt(catalog, found, token.start)
     span = (context.base + token.start, context.base + token.end)
     written = token.value
 
@@ -156,7 +156,7 @@ def find_column(obj: CatalogObject, name: str) -> Column | None:
     return next((c for c in obj.columns if c.name.lower() == folded), None)
 
 
-class _Scope:
+class _SourcesAt:
     """Answers "what is this name" against the sources visible at one position."""
 
     def __init__(self, catalog: Catalog, found: Refs, position: int) -> None:
@@ -232,7 +232,7 @@ class _Scope:
             parts = _plain_column(expression)
             if parts is None:
                 return []  # computed: CASE, SUM(...), arithmetic
-            inner = _Scope(self.catalog, self.found, expression[0].start)
+            inner = _SourcesAt(self.catalog, self.found, expression[0].start)
             if len(parts) >= 2:
                 source = inner.by_qualifier(parts[-2])
                 if source is None:
