@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from vgpt2.catalog.sql.names import last_part
+
 SQL_TYPES = frozenset({
     "bigint", "binary", "bit", "char", "date", "datetime", "datetime2", "datetimeoffset",
     "decimal", "float", "geography", "geometry", "hierarchyid", "image", "int", "money",
@@ -13,9 +15,7 @@ SQL_TYPES = frozenset({
 
 def normalize_type(name: str) -> str:
     """``[varchar]``, ``VARCHAR(30)`` -> ``varchar``; UDT names keep their exact case."""
-    bare = name.strip().split("(", 1)[0].strip().strip("[]").strip()
-    if "." in bare:
-        bare = bare.rsplit(".", 1)[1].strip("[]")
+    bare = last_part(name.strip().split("(", 1)[0])
     lowered = bare.lower()
     return lowered if lowered in SQL_TYPES else bare
 

@@ -16,8 +16,17 @@ from typing import NamedTuple
 
 from vgpt2.catalog.sql.tokens import PUNCT, QUOTED, WORD, Token, iter_tokens
 
-__all__ = ["DottedName", "dotted_start", "qualifier_before", "read_dotted", "read_name",
-           "split_name"]
+__all__ = ["DOTTED_PATTERN", "PART_PATTERN", "DottedName", "dotted_start", "last_part",
+           "qualifier_before", "read_dotted", "read_name", "split_name"]
+
+PART_PATTERN = (r'(?:\[(?:[^\]]|\]\])*\]|"(?:[^"]|"")*"'
+                r"|[A-Za-z_@#\u00C0-\uFFFF][A-Za-z0-9_$#@\u00C0-\uFFFF]*)")
+"""One part of a name as a regex: bracketed, double-quoted or bare, as the tokenizer reads it."""
+DOTTED_PATTERN = rf"{PART_PATTERN}(?:\s*\.(?:\s*\.)*\s*{PART_PATTERN})*"
+"""A whole dotted name as a regex, ``db..name`` included, for scanning long text with
+``re`` where tokenizing it all would cost too much (the DDL importer's FROM/JOIN scan of
+every procedure body). Comments between the parts are not matched: blank them first.
+:func:`split_name` then reads a match's parts."""
 
 
 class DottedName(NamedTuple):
@@ -114,6 +123,15 @@ def qualifier_before(tokens: Sequence[Token], index: int, low: int = 0) -> Dotte
     if last - 1 < low or not tokens[last - 1].is_name():
         return None
     return read_name(tokens, dotted_start(tokens, last - 1, low), index)
+
+
+def last_part(text: str) -> str:
+    """The object a dotted name written as text names, stripped (``[dbo].[ APTH ]`` ->
+    ``APTH``); for a :data:`DOTTED_PATTERN` match (other text comes back stripped)."""
+    if "[" not in text and '"' not in text:
+        return text.rpartition(".")[2].strip()  # bare parts hold no dots: no need to tokenize
+    parts = split_name(text)
+    return (parts[-1] if parts else text).strip()
 
 
 def split_name(text: str) -> tuple[str, ...] | None:

@@ -21,10 +21,12 @@ from sqlglot import exp
 from sqlglot.errors import ParseError, SqlglotError, TokenError
 from vgpt2.catalog.catalog import Catalog, CatalogError
 from vgpt2.catalog.sql.batches import iter_batch_ranges
+from vgpt2.catalog.sql.names import read_name
 from vgpt2.catalog.sql.tokens import Kind, Token, iter_tokens
 from vgpt2.server.analysis.findings import Finding, LineIndex, Severity
-from vgpt2.server.analysis.resolver import Resolver, Session
+from vgpt2.server.analysis.resolver import Resolver
 from vgpt2.server.analysis.rules import CHECKS, RULES
+from vgpt2.server.analysis.scopes import Session
 from vgpt2.server.analysis.statements import (
     Statement,
     StatementKind,
@@ -259,11 +261,12 @@ def _unqualify_insert_columns(tokens: list[Token], index: int,
     close = _close_paren(tokens, k)
     if close is None:
         return
-    for m in range(k + 1, close - 1):
-        if tokens[m].is_name() and tokens[m + 1].text == "." and tokens[m + 2].is_name() and (
-            tokens[m - 1].text in ("(", ",")
-        ):
-            blank(m, m + 1)
+    for m in range(k + 1, close):
+        if tokens[m - 1].text not in ("(", ","):
+            continue
+        name = read_name(tokens, m, close)
+        if name is not None and len(name.parts) > 1 and not name.dangling:
+            blank(m, name.stop - 2)  # h.EarnCode, dbo.t.EarnCode: up to the last dot
 
 
 def _second_from(tokens: list[Token], index: int) -> bool:

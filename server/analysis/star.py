@@ -12,6 +12,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import SqlglotError
 from vgpt2.catalog.catalog import Catalog
+from vgpt2.catalog.sql.names import qualifier_before
 from vgpt2.catalog.sql.tokens import tokenize
 from vgpt2.server.analysis.findings import Edit, LineIndex
 from vgpt2.server.analysis.statements import split_batches, split_statements
@@ -30,9 +31,10 @@ def expand_star(text: str, offset: int, catalog: Catalog) -> Edit | None:
             return None
         qualifier = None
         first = star
-        if star >= 2 and tokens[star - 1].text == "." and tokens[star - 2].is_name():
-            qualifier = tokens[star - 2].value
-            first = star - 2
+        written = qualifier_before(tokens, star)
+        if written is not None and len(written.parts) == 1:  # alias.*, not dbo.APTH.*
+            qualifier = written.name
+            first = written.first
         if first == 0 or not (tokens[first - 1].upper in ("SELECT", "DISTINCT")
                               or tokens[first - 1].text == ","):
             return None  # a multiplication or COUNT(*), not a projection

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from vgpt2.catalog.sql.batches import GO_LINE, Batch, batch_ranges, split_batches
+from vgpt2.catalog.sql.names import read_name
 from vgpt2.catalog.sql.tokens import Kind, Token, tokenize
 
 __all__ = ["GO_LINE", "Batch", "Statement", "StatementKind", "batch_ranges", "matching_paren",
@@ -107,7 +108,10 @@ def split_statements(batch_text: str, tokens: list[Token] | None = None) -> list
             i += 3 if tokens[i + 1].upper == "READ" else 2
             if i < n and tokens[i - 1].upper == "UPDATE" and tokens[i].upper == "OF":
                 i += 1
-                while i < n and (tokens[i].is_name() or tokens[i].text in (",", ".")):
+                while (column := read_name(tokens, i)) is not None:  # OF a, t.b
+                    i = column.stop
+                    if i >= n or tokens[i].text != ",":
+                        break
                     i += 1
             continue
         if word in ("GRANT", "REVOKE", "DENY"):

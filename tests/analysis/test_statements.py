@@ -270,6 +270,13 @@ def test_cursor_declaration_checks_its_select() -> None:
     assert texts(batch) == ["SELECT a FROM t"]
 
 
+def test_a_cursor_for_update_of_columns_does_not_swallow_the_next_statement() -> None:
+    batch = ("DECLARE c CURSOR FOR SELECT Vendor FROM APVM FOR UPDATE OF Name, APVM.SortName\n"
+             "UPDATE APVM SET Name = 'x' WHERE CURRENT OF c\nSELECT 1")
+    assert texts(batch) == ["SELECT Vendor FROM APVM",
+                            "UPDATE APVM SET Name = 'x' WHERE CURRENT OF c", "SELECT 1"]
+
+
 def test_declare_and_set_with_subqueries() -> None:
     batch = "DECLARE @x int = (SELECT MAX(a) FROM t) SET @y = (SELECT 1) SELECT @x"
     assert texts(batch) == ["DECLARE @x int = (SELECT MAX(a) FROM t)", "SET @y = (SELECT 1)",

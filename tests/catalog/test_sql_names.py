@@ -8,18 +8,28 @@ spelling reads back as the same parts, inside a statement as well as alone.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from vgpt2.catalog.importers.ddl import import_ddl
-from vgpt2.catalog.sql.names import dotted_start, qualifier_before, read_name, split_name
+from vgpt2.catalog.sql.names import (
+    DOTTED_PATTERN,
+    dotted_start,
+    last_part,
+    qualifier_before,
+    read_name,
+    split_name,
+)
 from vgpt2.catalog.sql.tokens import tokenize
+from vgpt2.catalog.sqltypes import normalize_type
 
 BARE = st.from_regex(r"[A-Za-z_][A-Za-z0-9_$#@]{0,12}", fullmatch=True)
 QUOTABLE = st.text(st.characters(codec="utf-8", exclude_characters="\x00\r\n"),
                    min_size=1, max_size=12)
-SEPARATORS = st.sampled_from([".", " . ", "\n.\n", ". /* a.b */ ", " -- c.d\n. "])
+PLAIN_SEPARATORS = [".", " . ", "\n.\n", ". \t"]
+SEPARATORS = [*PLAIN_SEPARATORS, ". /* a.b */ ", " -- c.d\n. "]
 
 
 @st.composite
@@ -36,11 +46,12 @@ def written_part(draw: st.DrawFn) -> tuple[str, str]:
 
 
 @st.composite
-def written_name(draw: st.DrawFn) -> tuple[tuple[str, ...], str]:
+def written_name(draw: st.DrawFn, comments: bool = True) -> tuple[tuple[str, ...], str]:
     parts = draw(st.lists(written_part(), min_size=1, max_size=4))
+    separators = st.sampled_from(SEPARATORS if comments else PLAIN_SEPARATORS)
     text = parts[0][1]
     for _, written in parts[1:]:
-        text += draw(SEPARATORS) + written
+        text += draw(separators) + written
     return tuple(name for name, _ in parts), text
 
 
@@ -50,6 +61,16 @@ def test_every_spelling_of_a_name_reads_back_as_its_parts(
         case: tuple[tuple[str, ...], str]) -> None:
     parts, text = case
     assert split_name(text) == parts
+
+
+@settings(max_examples=300, deadline=None)
+@given(written_name(comments=False))
+def test_the_regex_for_long_text_reads_the_same_names(
+        case: tuple[tuple[str, ...], str]) -> None:
+    """The importer's FROM/JOIN scan of long text finds names with DOTTED_PATTERN."""
+    parts, text = case
+    assert re.fullmatch(DOTTED_PATTERN, text)
+    assert last_part(text) == parts[-1].strip()
 
 
 @settings(max_examples=300, deadline=None)
@@ -112,3 +133,10 @@ def test_the_ddl_importer_reads_object_names_through_it(tmp_path: Path) -> None:
     schemas = {o.name: o.schema for o in result.objects}
     assert schemas == {"bAP]X": "dbo", "bAPY": "ap", "bAPZ": "dbo"}
     assert any("expected a name after '.'" in i.message and i.line == 7 for i in result.issues)
+
+
+def test_type_names_are_read_as_names() -> None:
+    assert normalize_type("[dbo].[bCompany]") == "bCompany"
+    assert normalize_type("VARCHAR(30)") == "varchar"
+    assert normalize_type("[nvarchar](max)") == "nvarchar"
+    assert normalize_type('"dbo"."bYN"') == "bYN"

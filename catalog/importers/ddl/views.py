@@ -23,27 +23,19 @@ from vgpt2.catalog.importers.ddl.types import (
     _TypeRef,
 )
 from vgpt2.catalog.model import Column
+from vgpt2.catalog.sql.names import DOTTED_PATTERN, PART_PATTERN, last_part
 from vgpt2.catalog.sqltypes import SQL_TYPES
 
 _CHECK_OPTION = re.compile(r"\bwith\s+check\s+option\s*;?\s*$", re.IGNORECASE)
-_NAME = r"(?:\[[^\]]+\]|\"[^\"]+\"|[A-Za-z_@#][\w@#$]*)"
-_QUALIFIED = rf"{_NAME}(?:\s*\.\s*{_NAME}){{0,3}}"
 _TRIVIAL_VIEW = re.compile(
-    rf"^\s*select\s+(?:(?P<qualifier>{_NAME})\s*\.\s*)?\*\s+from\s+(?P<name>{_QUALIFIED})"
-    rf"(?:\s+(?:as\s+)?(?P<alias>{_NAME}))??"
+    rf"^\s*select\s+(?:(?P<qualifier>{PART_PATTERN})\s*\.\s*)?\*\s+from\s+"
+    rf"(?P<name>{DOTTED_PATTERN})"
+    rf"(?:\s+(?:as\s+)?(?P<alias>{PART_PATTERN}))??"
     r"(?:\s+with\s*\(\s*nolock\s*\))?\s*;?\s*$",
     re.IGNORECASE | re.DOTALL,
 )
-_FROM_JOIN = re.compile(rf"\b(?:from|join)\s+(?P<name>{_QUALIFIED})", re.IGNORECASE)
+_FROM_JOIN = re.compile(rf"\b(?:from|join)\s+(?P<name>{DOTTED_PATTERN})", re.IGNORECASE)
 _NOT_TABLES = frozenset({"select", "where", "on", "as", "with"})
-
-
-def _last_part(qualified: str) -> str:
-    parts = re.findall(_NAME, qualified)
-    last = parts[-1] if parts else qualified
-    if last[:1] in "[\"":
-        last = last[1:-1]
-    return last.strip()
 
 
 class _ViewResolver(_ReaderState):
@@ -276,10 +268,10 @@ def _parse_query(select: str) -> _Query:
     if "'" not in bare:
         match = _TRIVIAL_VIEW.match(bare)
         if match is not None:
-            table = _last_part(match.group("name"))
-            alias = _last_part(match.group("alias")) if match.group("alias") else table
+            table = last_part(match.group("name"))
+            alias = last_part(match.group("alias")) if match.group("alias") else table
             qualifier = match.group("qualifier")
-            if qualifier is None or _last_part(qualifier) in (alias, table):
+            if qualifier is None or last_part(qualifier) in (alias, table):
                 return _Query(None, (table,), (table, alias), None)
     try:
         trees = sqlglot.parse(select, read="tsql")
@@ -309,7 +301,7 @@ def _parse_query(select: str) -> _Query:
 def _regex_base_objects(select: str) -> tuple[str, ...]:
     names: list[str] = []
     for match in _FROM_JOIN.finditer(_COMMENT.sub(" ", select)):
-        name = _last_part(match.group("name"))
+        name = last_part(match.group("name"))
         if name and name.lower() not in _NOT_TABLES and not name.startswith("@") \
                 and name not in names:
             names.append(name)

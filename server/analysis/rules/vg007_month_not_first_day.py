@@ -23,11 +23,11 @@ because a range may have been meant.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 
 from vgpt2.catalog.catalog import Catalog
 from vgpt2.server.analysis.findings import Edit, Finding, Fix, Severity
 from vgpt2.server.analysis.model import StatementModel
+from vgpt2.server.analysis.months import judge
 from vgpt2.server.analysis.rules.base import Rule
 
 
@@ -35,10 +35,10 @@ def check(model: StatementModel, catalog: Catalog, text: str) -> Iterator[Findin
     """bMonth columns hold the first day of a month."""
     for comparison in model.months:
         value = comparison.literal.this
-        parsed = _parse_date(value)
-        if parsed is not None and parsed.day == 1:
+        verdict = judge(value)
+        if verdict.first_of_month:
             continue
-        first = _first_of_month(value, parsed)
+        first = verdict.suggestion
         message = (f"'{value}' compared with month column '{comparison.column.name}', which "
                    "holds the first day of a month")
         fixes: tuple[Fix, ...] = ()
@@ -47,36 +47,6 @@ def check(model: StatementModel, catalog: Catalog, text: str) -> Iterator[Findin
             fixes = (Fix(f"Use '{first}'", (Edit(comparison.start, comparison.end,
                                                  f"'{first}'"),), safe=False),)
         yield Finding("VG007", message, comparison.start, comparison.end, fixes=fixes)
-
-
-def _parse_date(value: str) -> date | None:
-    text = value.strip().split(" ")[0].split("T")[0]
-    for separator in ("-", "/", "."):
-        parts = text.split(separator)
-        if len(parts) == 3 and all(p.isdigit() for p in parts):
-            try:
-                if len(parts[0]) == 4:
-                    return date(int(parts[0]), int(parts[1]), int(parts[2]))
-                return date(int(parts[2]), int(parts[0]), int(parts[1]))  # mm/dd/yyyy
-            except ValueError:
-                return None
-    if len(text) == 8 and text.isdigit():
-        try:
-            return date(int(text[:4]), int(text[4:6]), int(text[6:]))
-        except ValueError:
-            return None
-    return None
-
-
-def _first_of_month(value: str, parsed: date | None) -> str | None:
-    if parsed is not None:
-        return parsed.replace(day=1).isoformat()
-    parts = value.strip().replace("/", "-").split("-")
-    if len(parts) == 2 and all(p.isdigit() for p in parts):
-        year, month = (parts[0], parts[1]) if len(parts[0]) == 4 else (parts[1], parts[0])
-        if 1 <= int(month) <= 12:
-            return f"{int(year):04d}-{int(month):02d}-01"
-    return None
 
 
 RULE = Rule(
