@@ -22,9 +22,16 @@ from vgpt2.training.dataset.build import (
     kto_weights,
     verify,
 )
-from vgpt2.training.dataset.check import Checker
+from vgpt2.training.dataset.check import Checker, PromptSettings
 from vgpt2.training.dataset.fimcuts import cut_points
+from vgpt2.training.dataset.normalize import (
+    PARAPHRASE_THRESHOLD,
+    EvalIndex,
+    normalize_question,
+    overlap,
+)
 from vgpt2.training.dataset.records import DPO_CODES, DPO_KINDS, Accepted, Candidate, Rejected
+from vgpt2.training.dataset.refusals import refusal_candidates
 from vgpt2.training.eval.questions import Question, load_questions, shipped_questions_path
 from vgpt2.training.eval.sampledb import build as build_samples
 
@@ -200,7 +207,7 @@ def test_split_holds_out_objects_and_templates(dataset: Path) -> None:
 
 
 def test_no_overlap_with_the_shipped_evaluation_set(dataset: Path) -> None:
-    from vgpt2.training.dataset.normalize import normalize_question, normalize_sql, overlap
+    from vgpt2.training.dataset.normalize import normalize_sql
 
     shipped = _shipped()
     if not shipped:
@@ -292,6 +299,43 @@ def test_screen_removes_duplicates_and_evaluation_questions() -> None:
     assert screen.problem(_candidate("List the jobs.", "SELECT 3;")) is None
     assert screen.problem(_candidate("list the JOBS!", "SELECT 4;"))[0] == "duplicate"
     assert screen.problem(_candidate("Show the jobs please.", "select  3 ;"))[0] == "duplicate"
+
+
+def test_eval_index_finds_what_a_full_scan_finds() -> None:
+    shipped = [q.question for q in _shipped()]
+    assert shipped, "the shipped evaluation set is missing"
+    index = EvalIndex(shipped)
+    probes = [*shipped, *(q.replace("?", " please?") for q in shipped),
+              *(" ".join(q.split()[:-2]) for q in shipped), "List the jobs.", "the of and"]
+    for probe in probes:
+        scan = next(((q, overlap(probe, q)) for q in shipped
+                     if overlap(probe, q) > PARAPHRASE_THRESHOLD), None)
+        assert index.paraphrase(probe) == scan, probe
+        first = next((q for q in shipped if overlap(probe, q) > PARAPHRASE_THRESHOLD
+                      or normalize_question(q) == normalize_question(probe)), None)
+        assert index.first_overlap(probe) == first, probe
+
+
+def test_screen_forgets_what_was_screened_ahead_but_never_used() -> None:
+    screen = _Screen(0, [])
+    mark = screen.mark()
+    for i in range(5):
+        assert screen.problem(_candidate(f"List the jobs {i}.", f"SELECT {i};")) is None
+    screen.rollback(mark, 2)  # only the first two were consumed
+    assert screen.problem(_candidate("List the jobs 1.", "SELECT 9;"))[0] == "duplicate"
+    assert screen.problem(_candidate("List the jobs 3.", "SELECT 3;")) is None
+
+
+def test_nearest_objects_computed_ahead_in_workers_are_the_in_process_ones(
+        sample_catalog: Catalog, databases: list[Path]) -> None:
+    plain = list(refusal_candidates(sample_catalog, 5, 40))
+    runner = dataset_build._Runner(sample_catalog, databases, 2, PromptSettings())
+    try:
+        ahead = list(refusal_candidates(sample_catalog, 5, 40,
+                                        dataset_build._Nearest(sample_catalog, 5, runner)))
+    finally:
+        runner.close()
+    assert ahead == plain and len(plain) == 40
 
 
 def _accepted(question: str, sql: str) -> Accepted:

@@ -19,25 +19,29 @@ import os
 import shutil
 import tempfile
 import time
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from collections import Counter, deque
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from vgpt2.catalog.catalog import Catalog
 from vgpt2.server.generation.fim import FIM_VERSION, fim_prompt, schema_header
 from vgpt2.server.generation.prompt import load_template
-from vgpt2.training.dataset.check import Checker, read_objects
+from vgpt2.server.generation.repair import closest_objects
+from vgpt2.training.dataset.check import Checker, PromptSettings, read_objects
 from vgpt2.training.dataset.fimcuts import cut_points
 from vgpt2.training.dataset.normalize import (
-    PARAPHRASE_THRESHOLD,
+    EvalIndex,
     normalize_question,
     normalize_sql,
-    overlap,
 )
-from vgpt2.training.dataset.records import DPO_KINDS, Accepted, Candidate, Rejected, Verdict
-from vgpt2.training.dataset.refusals import exists_candidates, refusal_candidates
+from vgpt2.training.dataset.records import DPO_KINDS, Accepted, Candidate, Rejected
+from vgpt2.training.dataset.refusals import (
+    exists_candidates,
+    invented_names,
+    refusal_candidates,
+)
 from vgpt2.training.dataset.sources import (
     SourceStatement,
     load_examples,
@@ -69,8 +73,14 @@ MIN_DISTINCT_ANSWERS = 0.95
 KTO_TARGET_RATIO = 1.15
 """(desirable_weight * desirable) / (undesirable_weight * undesirable): TRL asks for 1 .. 4/3."""
 CHUNK = 8
-BATCH = 512
-"""Candidates screened and checked per round (the workers' unit of look-ahead)."""
+"""Tasks a worker takes at a time (one pickling round trip each)."""
+LOOKAHEAD = 12
+"""Chunks handed to the workers ahead of the one being consumed: enough that no worker waits
+for the builder (which generates and screens the next candidates meanwhile), few enough that
+little work is thrown away when the target is reached."""
+PROGRESS_EVERY = 64
+NEAREST_AHEAD = 64
+"""Invented names whose nearest objects are computed per round, ahead of the refusals."""
 
 Progress = Callable[[str, int, int], None]
 
@@ -90,6 +100,7 @@ class BuildOptions:
     eval_file: str = ""
     workers: int = 1
     progress: Progress | None = None
+    prompt: PromptSettings = field(default_factory=PromptSettings)
 
 
 @dataclass(slots=True)
@@ -113,16 +124,31 @@ class Built:
 _checker: Checker | None = None
 
 
-def _init_worker(catalog_path: str, databases: list[str]) -> None:
+def _init_worker(catalog_path: str, databases: list[str], settings: PromptSettings) -> None:
     global _checker
-    _checker = Checker(Catalog.open(Path(catalog_path)), [Path(p) for p in databases])
+    _checker = Checker(Catalog.open(Path(catalog_path)), [Path(p) for p in databases],
+                       settings)
 
 
-def _work(task: Candidate | tuple[str, str]) -> Verdict | tuple[str, int, list[str], list[str]]:
-    assert _checker is not None
+Task = Candidate | Rejected | tuple[str, str]
+"""A candidate to check, one the screen already turned away (passed through, so that verdicts
+keep the candidates' order), a shop statement (``("statement", sql)``) or an invented name
+whose nearest real objects a refusal names (``("nearest", name)``)."""
+
+
+def _work(checker: Checker, task: Task) -> Any:
     if isinstance(task, Candidate):
-        return _checker.check(task)
-    return statement_verdict(_checker, task[1])
+        return checker.check(task)
+    if isinstance(task, Rejected):
+        return task
+    if task[0] == "nearest":
+        return closest_objects(checker.catalog, task[1])
+    return statement_verdict(checker, task[1])
+
+
+def _work_chunk(tasks: list[Task]) -> list[Any]:
+    assert _checker is not None
+    return [_work(_checker, t) for t in tasks]
 
 
 def statement_verdict(checker: Checker, sql: str) -> tuple[str, int, list[str], list[str]]:
@@ -135,25 +161,55 @@ def statement_verdict(checker: Checker, sql: str) -> tuple[str, int, list[str], 
 
 
 class _Runner:
-    """In-process for one worker, a process pool otherwise; results in task order."""
+    """In-process for one worker, a process pool otherwise; results in task order.
 
-    def __init__(self, catalog: Catalog, databases: Sequence[Path], workers: int) -> None:
+    :meth:`stream` keeps :data:`LOOKAHEAD` chunks in the workers while the caller consumes
+    the oldest one, so the builder's own work (generating and screening candidates, which
+    happens as the task iterator is pulled) overlaps the checking instead of alternating
+    with it.
+    """
+
+    def __init__(self, catalog: Catalog, databases: Sequence[Path], workers: int,
+                 settings: PromptSettings) -> None:
         self.pool: Any = None
         self.local: Checker | None = None
         if workers > 1 and catalog.path is not None:
             context = multiprocessing.get_context("spawn")
             self.pool = context.Pool(workers, _init_worker,
-                                     (str(catalog.path), [str(p) for p in databases]))
+                                     (str(catalog.path), [str(p) for p in databases],
+                                      settings))
         else:
-            self.local = Checker(catalog, databases)
+            self.local = Checker(catalog, databases, settings)
 
-    def map(self, tasks: Iterable[Any]) -> Iterator[Any]:
-        if self.pool is not None:
-            return iter(self.pool.imap(_work, tasks, chunksize=CHUNK))
-        local = self.local
-        assert local is not None
-        return (local.check(t) if isinstance(t, Candidate) else statement_verdict(local, t[1])
-                for t in tasks)
+    def stream(self, tasks: Iterable[Task]) -> Generator[tuple[Task, Any], None, None]:
+        """(task, result) in task order; the tasks are pulled at most LOOKAHEAD chunks ahead.
+
+        Stopping early (closing the generator) leaves at most that many chunks to finish in
+        the workers; their results are dropped.
+        """
+        iterator = iter(tasks)
+        if self.pool is None:
+            local = self.local
+            assert local is not None
+            for task in iterator:
+                yield task, _work(local, task)
+            return
+        pending: deque[tuple[list[Task], Any]] = deque()
+        exhausted = False
+        while True:
+            while not exhausted and len(pending) < LOOKAHEAD:
+                chunk = list(itertools.islice(iterator, CHUNK))
+                if not chunk:
+                    exhausted = True
+                    break
+                pending.append((chunk, self.pool.apply_async(_work_chunk, (chunk,))))
+            if not pending:
+                return
+            chunk, result = pending.popleft()
+            yield from zip(chunk, result.get(), strict=True)
+
+    def map(self, tasks: Iterable[Task]) -> Iterator[Any]:
+        return (result for _, result in self.stream(tasks))
 
     def close(self) -> None:
         if self.pool is not None:
@@ -167,25 +223,31 @@ class _Runner:
 
 
 class _Screen:
-    """The gates that need no worker: eval overlap, duplicates, and the split."""
+    """The gates that need no worker: eval overlap, duplicates, and the split.
+
+    Candidates are screened as they are generated, ahead of the checking; those never
+    consumed (generated ahead when the target was reached) are taken back out with
+    :meth:`rollback`, so what the screen remembers does not depend on how far ahead the
+    workers ran.
+    """
 
     def __init__(self, seed: int, questions: Sequence[Question]) -> None:
         self.seed = seed
-        self.eval_questions = [q.question for q in questions]
-        self.eval_exact = {normalize_question(q) for q in self.eval_questions}
+        self.eval = EvalIndex([q.question for q in questions])
         self.eval_sql = {normalize_sql(q.sql) for q in questions if q.sql}
         self.questions: set[str] = set()
         self.answers: set[str] = set()
+        self.added: list[tuple[str, str]] = []
 
     def problem(self, candidate: Candidate) -> tuple[str, str] | None:
         normal = normalize_question(candidate.question)
-        if normal in self.eval_exact:
+        if self.eval.exact(normal):
             return "eval-overlap", "the question is an evaluation question"
-        for question in self.eval_questions:
-            score = overlap(candidate.question, question)
-            if score > PARAPHRASE_THRESHOLD:
-                return "eval-overlap", f"paraphrases the evaluation question {question!r} " \
-                                       f"(overlap {score:.2f})"
+        paraphrased = self.eval.paraphrase(candidate.question)
+        if paraphrased is not None:
+            question, score = paraphrased
+            return "eval-overlap", f"paraphrases the evaluation question {question!r} " \
+                                   f"(overlap {score:.2f})"
         answer = normalize_sql(candidate.sql) if candidate.sql else normalize_question(
             candidate.answer or "")
         if candidate.sql and answer in self.eval_sql:
@@ -196,7 +258,32 @@ class _Screen:
             return "duplicate", "the same answer (normalized SQL) is already in the set"
         self.questions.add(normal)
         self.answers.add(answer)
+        self.added.append((normal, answer))
         return None
+
+    def mark(self) -> int:
+        return len(self.added)
+
+    def rollback(self, mark: int, kept: int) -> None:
+        """Forget every candidate that passed after the first ``kept`` since ``mark``."""
+        for normal, answer in self.added[mark + kept:]:
+            self.questions.discard(normal)
+            self.answers.discard(answer)
+        del self.added[mark + kept:]
+
+
+def _screened(candidates: Iterable[Candidate], screen: _Screen, *,
+              sft: bool = False) -> Iterator[Candidate | Rejected]:
+    """Each candidate, or its screen rejection; SFT golds marked for their DPO mistakes."""
+    for candidate in candidates:
+        problem = screen.problem(candidate)
+        if problem is not None:
+            yield Rejected(candidate, *problem)
+        elif sft:
+            yield replace(candidate, dpo=candidate.kind == "generated" and (
+                candidate.number % DPO_EVERY == 0 or candidate.pattern == "date/Mth logic"))
+        else:
+            yield candidate
 
 
 def _template_held_out(template: str, seed: int) -> bool:
@@ -226,7 +313,7 @@ def build(catalog: Catalog, databases: Sequence[Path], options: BuildOptions) ->
     target = options.limit if options.limit is not None else DEFAULT_TARGET
     built = Built()
     screen = _Screen(options.seed, options.eval_questions)
-    runner = _Runner(catalog, databases, max(1, options.workers))
+    runner = _Runner(catalog, databases, max(1, options.workers), options.prompt)
     try:
         _run_sft(catalog, statements, examples, databases, target, options, screen, runner,
                  built)
@@ -285,56 +372,81 @@ def _run_sft(catalog: Catalog, statements: list[SourceStatement], examples: list
 
 def _check_sft(stream: Iterator[Candidate], target: int, options: BuildOptions,
                screen: _Screen, runner: _Runner, built: Built) -> None:
-    """Checked in batches, consumed in candidate order: the result does not depend on timing."""
+    """Checked ahead in the workers, consumed in candidate order: the result does not depend
+    on timing (the stop point and what the screen keeps are decided by consumed results)."""
     generated = 0
-    while generated < target:
-        items: list[Candidate | Rejected] = []
-        for candidate in stream:
-            problem = screen.problem(candidate)
-            if problem is not None:
-                items.append(Rejected(candidate, *problem))
-            else:
-                dpo = candidate.kind == "generated" and (
-                    candidate.number % DPO_EVERY == 0 or candidate.pattern == "date/Mth logic")
-                items.append(replace(candidate, dpo=dpo))
-            if len(items) >= BATCH:
-                break
-        if not items:
-            break
-        verdicts = iter(runner.map([i for i in items if isinstance(i, Candidate)]))
-        for item in items:
-            verdict = next(verdicts) if isinstance(item, Candidate) else item
-            if isinstance(item, Candidate):
-                built.checked += 1
-            kind = item.candidate.kind if isinstance(item, Rejected) else item.kind
+    mark, kept = screen.mark(), 0
+    results = runner.stream(_screened(stream, screen, sft=True))
+    try:
+        for consumed, (task, verdict) in enumerate(results):
+            assert isinstance(task, Candidate | Rejected)
+            kind = task.candidate.kind if isinstance(task, Rejected) else task.kind
             if generated >= target and kind == "generated":
                 break
+            if isinstance(task, Candidate):
+                built.checked += 1
+                kept += 1
             if isinstance(verdict, Accepted):
                 built.sft.append(verdict)
                 generated += verdict.candidate.kind == "generated"
             else:
                 built.rejected.append(verdict)
-        if options.progress is not None:
-            options.progress("SFT records", min(generated, target), target)
+            if options.progress is not None and consumed % PROGRESS_EVERY == 0:
+                options.progress("SFT records", min(generated, target), target)
+    finally:
+        results.close()
+    screen.rollback(mark, kept)
+    if options.progress is not None:
+        options.progress("SFT records", min(generated, target), target)
+
+
+class _Nearest:
+    """The nearest real objects of the refusals' invented names, computed ahead in the
+    workers (the did-you-mean behind each takes tens of milliseconds), in the order the
+    refusals ask for them; the same answers :func:`closest_objects` gives in-process."""
+
+    def __init__(self, catalog: Catalog, seed: int, runner: _Runner) -> None:
+        self.catalog = catalog
+        self.names = invented_names(catalog, seed)
+        self.runner = runner
+        self.found: dict[str, list[str]] = {}
+
+    def __call__(self, name: str) -> list[str]:
+        while name not in self.found:
+            batch = list(itertools.islice(self.names, NEAREST_AHEAD))
+            if not batch:
+                return closest_objects(self.catalog, name)
+            tasks: list[Task] = [("nearest", n) for n in batch]
+            self.found.update(zip(batch, self.runner.map(tasks), strict=True))
+        return self.found[name]
 
 
 def _run_refusals(catalog: Catalog, options: BuildOptions, screen: _Screen, runner: _Runner,
                   built: Built) -> None:
+    """Checked until ``wanted`` of each kind are accepted (not every candidate made)."""
     wanted = max(2, round(len(built.sft) * REFUSAL_SHARE))
-    for make, bucket in ((refusal_candidates, built.refusals), (exists_candidates, built.exists)):
-        tasks = []
-        for candidate in make(catalog, options.seed, wanted * 2):
-            problem = screen.problem(candidate)
-            if problem is None:
-                tasks.append(candidate)
-            else:
-                built.rejected.append(Rejected(candidate, *problem))
-        for verdict in runner.map(tasks):
-            if isinstance(verdict, Accepted):
-                if len(bucket) < wanted:
+    nearest = _Nearest(catalog, options.seed, runner)
+    makers = (("refusals", refusal_candidates(catalog, options.seed, wanted * 2, nearest),
+               built.refusals),
+              ("exists answers", exists_candidates(catalog, options.seed, wanted * 2),
+               built.exists))
+    for what, candidates, bucket in makers:
+        mark, kept = screen.mark(), 0
+        results = runner.stream(_screened(candidates, screen))
+        try:
+            for task, verdict in results:
+                kept += isinstance(task, Candidate)
+                if isinstance(verdict, Accepted):
                     bucket.append(verdict)
-            else:
-                built.rejected.append(verdict)
+                else:
+                    built.rejected.append(verdict)
+                if options.progress is not None:
+                    options.progress(what, len(bucket), wanted)
+                if len(bucket) >= wanted:
+                    break
+        finally:
+            results.close()
+        screen.rollback(mark, kept)
     balanced = min(len(built.refusals), len(built.exists))
     built.refusals, built.exists = built.refusals[:balanced], built.exists[:balanced]
 
@@ -451,13 +563,12 @@ def verify(built: Built, eval_questions: Sequence[Question]) -> None:
                  for a in [*built.sft, *built.refusals, *built.exists]]
     if len(set(questions)) != len(questions):
         raise DatasetError("a question occurs twice")
-    eval_texts = [q.question for q in eval_questions]
+    index = EvalIndex([q.question for q in eval_questions])
     for accepted in [*built.sft, *built.refusals, *built.exists]:
-        for text in eval_texts:
-            if overlap(accepted.candidate.question, text) > PARAPHRASE_THRESHOLD or \
-                    normalize_question(text) == normalize_question(accepted.candidate.question):
-                raise DatasetError(f"{accepted.candidate.question!r} overlaps the evaluation "
-                                   f"question {text!r}")
+        text = index.first_overlap(accepted.candidate.question)
+        if text is not None:
+            raise DatasetError(f"{accepted.candidate.question!r} overlaps the evaluation "
+                               f"question {text!r}")
     if len(built.refusals) != len(built.exists):
         raise DatasetError("refusals and exists answers are not balanced")
     for pair in built.dpo:
@@ -545,6 +656,7 @@ def _manifest(catalog: Catalog, built: Built, options: BuildOptions,
         "catalog": {"path": str(catalog.path) if catalog.path else "(in memory)",
                     "fingerprint": catalog.meta.get("fingerprint", "")},
         "prompt_version": load_template().version,
+        "prompt_settings": asdict(options.prompt),
         "fim_version": FIM_VERSION,
         "eval_questions": {"file": options.eval_file, "count": len(options.eval_questions),
                            "sha256": hashlib.sha256("\n".join(

@@ -12,14 +12,15 @@ objects and columns that prompt shows.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import duckdb
 from vgpt2.catalog.catalog import Catalog
 from vgpt2.server.analysis.analyzer import analyze
 from vgpt2.server.analysis.fixing import fix_text
+from vgpt2.server.generation.backends.base import GenerationOptions
 from vgpt2.server.generation.engine import GenerationRequest, prepare
 from vgpt2.server.generation.prompt import load_template
 from vgpt2.server.generation.result import STAGES, GenerationResult
@@ -68,9 +69,47 @@ def prompt_blocks(user_message: str) -> dict[str, str]:
     return blocks
 
 
+@dataclass(frozen=True, slots=True)
+class PromptSettings:
+    """The model settings the server will answer with (``[model]`` num_ctx, max_tokens,
+    repair_rounds in vgpt2.toml): they size the schema context, so a dataset built for a
+    smaller context (Ollama's 2048, a tiny CPU model) has that server's prompts. The
+    defaults are the engine's own."""
+
+    num_ctx: int = GenerationOptions().num_ctx
+    max_tokens: int = GenerationOptions().max_tokens
+    repair_rounds: int = GenerationRequest("").repair_rounds
+
+    def request(self, question: str) -> GenerationRequest:
+        return GenerationRequest(question, options=GenerationOptions(
+            num_ctx=self.num_ctx, max_tokens=self.max_tokens), repair_rounds=self.repair_rounds)
+
+
+Rows = list[list[tuple[object, ...]]]
+"""Each sample database's rows of one query, sorted."""
+GoldRows = Rows | Callable[[], Rows]
+
+
+class _EveryDatabase:
+    """The gold's rows on every sample database, run only when a mistake is proven by
+    execution (a wrong company without findings), not for every gold that gets DPO
+    mistakes tried: most mistakes are proven by their finding alone."""
+
+    def __init__(self, checker: Checker, sql: str, trusted: bool) -> None:
+        self.checker, self.sql, self.trusted = checker, sql, trusted
+        self.rows: Rows | None = None
+
+    def __call__(self) -> Rows:
+        if self.rows is None:
+            self.rows = self.checker.execute(self.sql, every=True, trusted=self.trusted)[1]
+        return self.rows
+
+
 class Checker:
-    def __init__(self, catalog: Catalog, databases: Sequence[Path]) -> None:
+    def __init__(self, catalog: Catalog, databases: Sequence[Path],
+                 settings: PromptSettings | None = None) -> None:
         self.catalog = catalog
+        self.settings = settings or PromptSettings()
         self.databases = Databases(databases)
         for con in self.databases.connections:
             # one thread per query: the sample tables are tiny, and the builder already runs
@@ -85,7 +124,7 @@ class Checker:
         result = GenerationResult(sql=None, refused=False, message="", backend="dataset",
                                   model=None, prompt_version="",
                                   timings_ms=dict.fromkeys(STAGES, 0.0))
-        prepared = prepare(GenerationRequest(question), self.catalog, result)
+        prepared = prepare(self.settings.request(question), self.catalog, result)
         messages = [{"role": m.role, "content": m.content} for m in prepared.prompt.messages]
         return messages, tuple(prepared.prompt.context.objects), prepared.missing
 
@@ -108,9 +147,9 @@ class Checker:
         problem = self._shown(candidate, messages, shown)
         if problem:
             return Rejected(candidate, "prompt", problem)
+        trusted = candidate.kind in ("generated", "exists")
         try:
-            rows, results = self.execute(sql, every=candidate.dpo,
-                                         trusted=candidate.kind in ("generated", "exists"))
+            rows, _ = self.execute(sql, trusted=trusted)
         except NotExecutable as error:
             return Rejected(candidate, "executes", str(error))
         if not rows:
@@ -118,7 +157,7 @@ class Checker:
         accepted = Accepted(candidate, messages, answer_text(sql), sql, fixes, rows,
                             prompt_objects=shown)
         if candidate.dpo:
-            accepted.mistakes = self.mistakes(candidate, sql, results)
+            accepted.mistakes = self.mistakes(candidate, sql, _EveryDatabase(self, sql, trusted))
         return accepted
 
     def _shown(self, candidate: Candidate, messages: list[dict[str, str]],
@@ -159,8 +198,7 @@ class Checker:
                     break
         return first, results
 
-    def mistakes(self, candidate: Candidate, sql: str,
-                 gold: list[list[tuple[object, ...]]]) -> list[Mistake]:
+    def mistakes(self, candidate: Candidate, sql: str, gold: GoldRows) -> list[Mistake]:
         """Up to :data:`MISTAKES_PER_GOLD` proven mistakes, trying the kinds in an order that
         rotates from gold to gold (so every kind gets its share of attempts)."""
         found: list[Mistake] = []
@@ -178,8 +216,7 @@ class Checker:
                     break
         return found
 
-    def verify(self, kind: str, rejected: str,
-               gold: list[list[tuple[object, ...]]] | None) -> Mistake | None:
+    def verify(self, kind: str, rejected: str, gold: GoldRows | None) -> Mistake | None:
         """The mistake when the rejected side really has it (analyzer, or execution)."""
         findings = analyze(rejected, self.catalog)
         codes = {f.code for f in findings}
@@ -190,10 +227,11 @@ class Checker:
                            only=codes == {claimed})
         if kind == "wrong-company" and not codes and gold is not None:
             try:
+                expected = gold() if callable(gold) else gold
                 _, results = self.execute(rejected, every=True)
             except NotExecutable:
                 return None
-            if results != gold:
+            if results != expected:
                 return Mistake(kind, rejected, "executes without findings but returns other "
                                "rows than the gold on a sample database", only=True)
         return None

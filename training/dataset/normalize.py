@@ -60,3 +60,46 @@ def normalize_sql(sql: str) -> str:
     text = " ".join(tokens)
     text = re.sub(r"\bdbo \. ", "", text)
     return text.rstrip("; ").strip()
+
+
+class EvalIndex:
+    """The evaluation questions by content word, for the overlap gates.
+
+    A question is compared only with the evaluation questions it shares a content word
+    with (the Jaccard overlap with any other is 0, never above the threshold), in the
+    evaluation file's order, so the first overlap found is the one a full scan finds,
+    at a fraction of the cost (20,000 records x 227 questions otherwise).
+    """
+
+    def __init__(self, questions: list[str]) -> None:
+        self.questions = questions
+        self.normal: dict[str, int] = {}
+        self.by_word: dict[str, list[int]] = {}
+        for index, question in enumerate(questions):
+            self.normal.setdefault(normalize_question(question), index)
+            for word in content_words(question):
+                self.by_word.setdefault(word, []).append(index)
+
+    def exact(self, normal: str) -> bool:
+        """Whether a normalized question is an evaluation question."""
+        return normal in self.normal
+
+    def _paraphrased(self, question: str) -> tuple[int, float] | None:
+        sharing = sorted({i for w in content_words(question) for i in self.by_word.get(w, ())})
+        for index in sharing:
+            score = overlap(question, self.questions[index])
+            if score > PARAPHRASE_THRESHOLD:
+                return index, score
+        return None
+
+    def paraphrase(self, question: str) -> tuple[str, float] | None:
+        """The first evaluation question this one paraphrases, with the overlap."""
+        found = self._paraphrased(question)
+        return None if found is None else (self.questions[found[0]], found[1])
+
+    def first_overlap(self, question: str) -> str | None:
+        """The first evaluation question equal to (normalized) or paraphrased by this one."""
+        found = self._paraphrased(question)
+        exact = self.normal.get(normalize_question(question))
+        indices = [i for i in (found[0] if found else None, exact) if i is not None]
+        return self.questions[min(indices)] if indices else None

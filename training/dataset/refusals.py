@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from vgpt2.catalog.catalog import Catalog
 from vgpt2.server.generation.repair import closest_objects
@@ -45,31 +45,57 @@ def _camel(phrase: str) -> str:
     return "".join(w.upper() if len(w) <= 2 else w.capitalize() for w in words)
 
 
-def refusal_candidates(catalog: Catalog, seed: int, count: int) -> Iterator[Candidate]:
-    """Questions naming invented objects (three in four) or invented columns."""
+Nearest = Callable[[str], list[str]]
+"""An invented name -> the nearest real objects (:func:`closest_objects` on the catalog)."""
+
+
+def _refusal_order(catalog: Catalog, seed: int) -> list[str]:
     names = objects_to_use(catalog)
-    order = sorted(names, key=lambda n: stable_hash(seed, "refuse", n))
+    return sorted(names, key=lambda n: stable_hash(seed, "refuse", n)) * 3
+
+
+def _invented(catalog: Catalog, name: str, rng: random.Random) -> str:
+    synonyms = catalog.synonyms(name)
+    phrase = rng.choice(synonyms) if synonyms else None
+    invented = _camel(phrase) if phrase else f"{name}Data"
+    return rng.choice((invented, f"tbl{invented}", invented + "Master"))
+
+
+def invented_names(catalog: Catalog, seed: int) -> Iterator[str]:
+    """The invented names :func:`refusal_candidates` asks the nearest objects of, in its order
+    (each once), so that a builder can compute them ahead, in parallel."""
+    seen: set[str] = set()
+    for number, name in enumerate(_refusal_order(catalog, seed)):
+        if number % 4 == 3:
+            continue
+        invented = _invented(catalog, name, random.Random(stable_hash(seed, "refusal", number)))
+        if invented not in seen and not catalog.lookup(invented) and len(invented) >= 4:
+            seen.add(invented)
+            yield invented
+
+
+def refusal_candidates(catalog: Catalog, seed: int, count: int,
+                       nearest: Nearest | None = None) -> Iterator[Candidate]:
+    """Questions naming invented objects (three in four) or invented columns."""
+    find = nearest or (lambda name: closest_objects(catalog, name))
     made = 0
     seen: set[str] = set()
-    for number, name in enumerate(order * 3):
+    for number, name in enumerate(_refusal_order(catalog, seed)):
         if made >= count:
             return
         rng = random.Random(stable_hash(seed, "refusal", number))
         if number % 4 != 3:
-            synonyms = catalog.synonyms(name)
-            phrase = rng.choice(synonyms) if synonyms else None
-            invented = _camel(phrase) if phrase else f"{name}Data"
-            invented = rng.choice((invented, f"tbl{invented}", invented + "Master"))
+            invented = _invented(catalog, name, rng)
             if invented in seen or catalog.lookup(invented) or len(invented) < 4:
                 continue
-            nearest = closest_objects(catalog, invented)
-            if not nearest:
+            closest = find(invented)
+            if not closest:
                 continue
             seen.add(invented)
             template = rng.randrange(len(_OBJECT_QUESTIONS))
             question = _OBJECT_QUESTIONS[template].format(name=invented)
             answer = (f"{REFUSAL_LINE}Vista has no object named {invented}; closest real "
-                      f"objects: {', '.join(nearest)}")
+                      f"objects: {', '.join(closest)}")
             made += 1
             yield Candidate(question=question, sql=None, kind="refusal", pattern="refusal",
                             template=f"refusal.object.{template}", objects=(invented,),
