@@ -65,6 +65,12 @@ class Diagnostics:
             return cached[1]
         return None
 
+    async def settled(self) -> None:
+        """Wait until the runs scheduled so far have published (or were dropped)."""
+        tasks = list(self.pending.values())
+        if tasks:
+            await asyncio.wait(tasks)
+
     def stop(self) -> None:
         for task in self.pending.values():
             task.cancel()

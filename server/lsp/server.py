@@ -257,7 +257,10 @@ class VgptServer(LanguageServer):
             "loaded": status.loaded, "objects": status.objects, "message": status.message})
         self.watcher.watch(settings.catalog)
         self.ready.set()
-        self.diagnostics.recheck_all()  # first diagnostics before the warm-up below
+        self.diagnostics.recheck_all()
+        # The open documents' first diagnostics before the warm-up below: run side by side,
+        # the two would share one interpreter lock and both finish late.
+        await self.diagnostics.settled()
         if self.holder.catalog is not None:  # build completion lists now, not on a keystroke
             await self.runner.run(_prepare_completion, self.holder.catalog)
             # The catalog and its indexes live as long as the server: keep them out of the
