@@ -205,19 +205,19 @@ def collapsed(previous: dict[str, int], new: dict[str, int]) -> list[str]:
             if before >= SHRINK_MINIMUM and new.get(name, 0) < before * SHRINK_LIMIT]
 
 
-def _previous(output: Path) -> Catalog | None:
+def _previous(output: Path, verified_in: Path | None) -> Catalog | None:
     """The catalog already at ``output`` when it is a good one (a damaged one may go)."""
     if not output.is_file():
         return None
     try:
-        return Catalog.open(output)
+        return Catalog.open(output, verified_in=verified_in)
     except CatalogError:
         return None
 
 
 def build_catalog(sources: list[Path], output: Path, *, force: bool = False,
                   bundled_knowledge: bool = True, allow_partial: bool = False,
-                  allow_shrink: bool = False) -> BuildReport:
+                  allow_shrink: bool = False, verified_in: Path | None = None) -> BuildReport:
     """Compile ``sources`` (later ones win) into ``output``, skipping when nothing changed.
 
     Raises :class:`BuildError` when nothing usable was imported, and
@@ -226,11 +226,12 @@ def build_catalog(sources: list[Path], output: Path, *, force: bool = False,
     (unless ``allow_shrink``); ``output`` is then left as it was. A build with
     errors and nothing to replace is written, and its report's ``errors`` say so.
     Every build records its import errors and warnings in the file's meta.
+    ``verified_in``: see :meth:`Catalog.open` (the catalog already at ``output``).
     """
     started = time.perf_counter()
     notices = check_output(output)
     stamp = fingerprint(sources, bundled_knowledge)
-    previous = _previous(output)
+    previous = _previous(output, verified_in)
     if previous is not None:
         try:
             if not force and previous.meta.get("fingerprint") == stamp:
@@ -269,7 +270,7 @@ def build_catalog(sources: list[Path], output: Path, *, force: bool = False,
         **encode_import_issues(data.issues),
         **({PARTIAL_ACCEPTED_KEY: "yes"} if errors and allow_partial else {}),
     })
-    catalog = Catalog.open(output)
+    catalog = Catalog.open(output, verified_in=verified_in)
     try:
         stats = catalog.stats()
     finally:
@@ -295,8 +296,9 @@ def open_sample_catalog(cache_dir: Path | None, *, copy: bool = False) -> Catalo
     if cache_dir is not None:
         output = cache_dir / f"sample-{fingerprint(sources)[:16]}{COMPILED_SUFFIX}"
         with contextlib.suppress(OSError, BuildError, CatalogError):
-            build_catalog(sources, output, allow_partial=True, allow_shrink=True)
-            return Catalog.open(output, copy=copy)
+            build_catalog(sources, output, allow_partial=True, allow_shrink=True,
+                          verified_in=cache_dir)
+            return Catalog.open(output, copy=copy, verified_in=cache_dir)
     return compile_in_memory(import_all(sources))
 
 
@@ -318,7 +320,7 @@ def open_catalog(paths: list[Path], cache_dir: Path | None, *, copy: bool = Fals
     if not paths:
         return open_sample_catalog(cache_dir, copy=copy)
     if len(paths) == 1 and looks_compiled(paths[0]):
-        catalog = Catalog.open(paths[0], copy=copy)
+        catalog = Catalog.open(paths[0], copy=copy, verified_in=cache_dir)
         if paths[0].suffix.lower() != COMPILED_SUFFIX:
             catalog.notices.append(f"{paths[0]}: read as a compiled catalog by its content; "
                                    f"such files are usually named *{COMPILED_SUFFIX}")
@@ -330,11 +332,11 @@ def open_catalog(paths: list[Path], cache_dir: Path | None, *, copy: bool = Fals
         return compile_in_memory(import_all(paths))
     output = cache_output(paths, cache_dir)
     try:
-        report = build_catalog(paths, output)
+        report = build_catalog(paths, output, verified_in=cache_dir)
     except OutputError as error:
         raise CatalogError(str(error)) from None
     except BuildError as error:
-        last = _last_good(output, copy)
+        last = _last_good(output, copy, cache_dir)
         if last is None:
             raise CatalogError(_with_first_errors(str(error), error.issues)) from None
         reason = error.reason if isinstance(error, BuildRefused) else str(error)
@@ -348,7 +350,7 @@ def open_catalog(paths: list[Path], cache_dir: Path | None, *, copy: bool = Fals
                               f"{_command_line([output])} {error.flag}`")
         last.notices.append(last.fallback)
         return last
-    catalog = Catalog.open(output, copy=copy)
+    catalog = Catalog.open(output, copy=copy, verified_in=cache_dir)
     if report.errors:
         catalog.notices.append(_with_first_errors(
             f"built with {len(report.errors):,} import error"
@@ -360,9 +362,11 @@ def _command_line(paths: list[Path]) -> str:
     return " ".join(f'"{p}"' if " " in str(p) else str(p) for p in paths)
 
 
-def _last_good(output: Path, copy: bool) -> Catalog | None:
+def _last_good(output: Path, copy: bool, cache_dir: Path) -> Catalog | None:
     try:
-        return Catalog.open(output, copy=copy) if output.is_file() else None
+        if not output.is_file():
+            return None
+        return Catalog.open(output, copy=copy, verified_in=cache_dir)
     except CatalogError:
         return None
 

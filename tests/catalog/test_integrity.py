@@ -10,10 +10,12 @@ import os
 import random
 import sqlite3
 import stat
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from vgpt2.catalog import catalog as catalog_module
 from vgpt2.catalog.build import build_catalog, open_catalog
 from vgpt2.catalog.catalog import Catalog, CatalogError
 from vgpt2.server.analysis.analyzer import RuleSettings, analyze
@@ -106,6 +108,66 @@ def test_a_read_failing_after_open_is_an_error_not_an_empty_answer(good: Path) -
         analyze("SELECT h.Vendor FROM APTH h WITH (NOLOCK)\n", catalog, RuleSettings())
 
 
+@pytest.fixture()
+def quick_checks(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The files SQLite's quick check ran on, in order."""
+    calls: list[Path] = []
+    real = catalog_module.quick_check
+
+    def spy(connection: sqlite3.Connection, path: Path) -> None:
+        calls.append(path)
+        real(connection, path)
+
+    monkeypatch.setattr(catalog_module, "quick_check", spy)
+    return calls
+
+
+def test_a_verified_catalog_is_quick_checked_again_only_when_the_file_changed(
+        good: Path, tmp_path: Path, quick_checks: list[Path]) -> None:
+    cache = tmp_path / "cache"
+    for _ in range(3):
+        Catalog.open(good, verified_in=cache, copy=True).close()
+    assert quick_checks == [good]
+    stat = good.stat()
+    os.utime(good, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))  # touched
+    Catalog.open(good, verified_in=cache).close()
+    Catalog.open(good, verified_in=cache).close()
+    assert quick_checks == [good, good]
+    replaced = tmp_path / "new.vgpt2db"
+    replaced.write_bytes(good.read_bytes())
+    os.replace(replaced, good)  # another inode under the same name
+    Catalog.open(good, verified_in=cache).close()
+    assert quick_checks == [good, good, good]
+
+
+def test_a_verified_catalog_damaged_in_place_is_refused_even_with_its_mtime_put_back(
+        good: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    Catalog.open(good, verified_in=cache).close()
+    verified = good.stat()
+    with good.open("r+b") as stream:  # same size, same inode
+        stream.seek(verified.st_size // 2)
+        stream.write(random.Random(8).randbytes(2000))
+    for _ in range(1000):  # put the mtime back until the ctime has moved on (coarse clocks)
+        os.utime(good, ns=(verified.st_atime_ns, verified.st_mtime_ns))
+        if good.stat().st_ctime_ns != verified.st_ctime_ns:
+            break
+        time.sleep(0.001)
+    assert good.stat().st_mtime_ns == verified.st_mtime_ns
+    with pytest.raises(CatalogError, match="damaged") as raised:
+        Catalog.open(good, verified_in=cache)
+    assert str(good) in str(raised.value)
+
+
+def test_an_unwritable_cache_means_checking_every_time(
+        good: Path, tmp_path: Path, quick_checks: list[Path]) -> None:
+    not_a_folder = tmp_path / "cache"
+    not_a_folder.write_text("a file where the cache folder should be", encoding="utf-8")
+    Catalog.open(good, verified_in=not_a_folder).close()
+    Catalog.open(good, verified_in=not_a_folder).close()
+    assert quick_checks == [good, good]
+
+
 def test_a_copy_stays_intact_when_the_file_is_overwritten_in_place(good: Path) -> None:
     kept = Catalog.open(good, copy=True)
     with good.open("r+b") as stream:  # in place, as `cp` or an editor's save does
@@ -123,7 +185,7 @@ def test_a_catalog_is_recognised_by_its_content_whatever_its_name(
     catalog = open_catalog([other], tmp_path / "cache")
     assert "APTH" in catalog
     assert any(".vgpt2db" in notice for notice in catalog.notices)
-    assert not (tmp_path / "cache").exists(), "opened as it is, not compiled as a source"
+    assert not list((tmp_path / "cache").glob("*.vgpt2db")), "opened as it is, not compiled"
     assert open_catalog([good], None).notices == []
 
 
