@@ -117,7 +117,7 @@ def split_statements(batch_text: str, tokens: list[Token] | None = None) -> list
         if word in ("GRANT", "REVOKE", "DENY"):
             i = _permission_end(tokens, i)
             continue
-        if word in _SKIPPED:
+        if word in _SKIPPED and _keyword_here(tokens, i):
             i = _statement_end(tokens, i, word)
             continue
         if word == "DECLARE" and _is_cursor_declaration(tokens, i):
@@ -278,7 +278,7 @@ def _condition_end(tokens: list[Token], i: int) -> int:
                 case -= 1
             elif case or _is_function_call(tokens, j):
                 pass  # WHEN/THEN/ELSE of a CASE expression, or IF UPDATE(col) in a trigger
-            elif word in _STATEMENT_STARTS or token.text == ";":
+            elif (word in _STATEMENT_STARTS and _keyword_here(tokens, j)) or token.text == ";":
                 return j
         j += 1
     return j
@@ -314,7 +314,7 @@ def _statement_end(tokens: list[Token], i: int, first: str) -> int:
                 case -= 1
             elif case or _is_function_call(tokens, j):
                 pass  # WHEN/THEN/ELSE of a CASE expression, or IF UPDATE(col) in a trigger
-            elif word in _STATEMENT_STARTS and not _continues(
+            elif word in _STATEMENT_STARTS and _keyword_here(tokens, j) and not _continues(
                 first, word, previous, tokens, j, seen_body, in_update, awaiting_select
             ):
                 return j
@@ -339,6 +339,17 @@ def _statement_end(tokens: list[Token], i: int, first: str) -> int:
         previous = token
         j += 1
     return n
+
+
+def _keyword_here(tokens: list[Token], j: int) -> bool:
+    """Whether the statement word at ``j`` is one here, not a name spelt like one: a part of
+    a dotted name (``h.Enable``), or ENABLE / DISABLE without TRIGGER (HQDX.Enable is a
+    column)."""
+    if j > 0 and tokens[j - 1].text == ".":
+        return False
+    if tokens[j].upper in ("ENABLE", "DISABLE"):
+        return j + 1 < len(tokens) and tokens[j + 1].upper == "TRIGGER"
+    return True
 
 
 def _continues(first: str, word: str, previous: Token, tokens: list[Token], j: int,

@@ -108,6 +108,24 @@ def test_vg000_unterminated_block_comment(real_catalog: Catalog) -> None:
     assert finding.start == 0
 
 
+@pytest.mark.parametrize("text", [
+    "SELECT h.Enable FROM HQDX h WITH (NOLOCK) WHERE h.Enable = 'Y'",
+    "SELECT Enable, Co FROM HQDX WITH (NOLOCK)",
+    "SELECT x.Enable FROM (SELECT Enable FROM HQDX WITH (NOLOCK)) x",
+    "IF EXISTS (SELECT 1 FROM HQDX WITH (NOLOCK) WHERE Enable = 'Y') PRINT 'on'",
+])
+def test_a_column_named_enable_is_a_column_not_a_statement(text: str,
+                                                           real_catalog: Catalog) -> None:
+    """HQDX.Enable: ENABLE starts a statement only as ENABLE TRIGGER."""
+    assert codes(text, real_catalog) == []
+    assert codes(text.replace("Enable", "Enabel", 1), real_catalog) == ["VG002"]  # checked
+
+
+def test_enable_trigger_is_still_a_statement_of_its_own(real_catalog: Catalog) -> None:
+    text = "ENABLE TRIGGER dbo.btHQDXi ON dbo.bHQDX\nSELECT Bogus FROM HQDX WITH (NOLOCK)"
+    assert codes(text, real_catalog) == ["VG002"]
+
+
 def test_vg000_nesting_too_deep_is_reported_not_raised(real_catalog: Catalog) -> None:
     text = "SELECT " + "(" * 300 + "1" + ")" * 300
     finding = only(text, real_catalog, "VG000")

@@ -277,6 +277,11 @@ def test_a_cursor_for_update_of_columns_does_not_swallow_the_next_statement() ->
                             "UPDATE APVM SET Name = 'x' WHERE CURRENT OF c", "SELECT 1"]
 
 
+def test_a_name_spelt_like_a_statement_keyword_does_not_cut_the_statement() -> None:
+    batch = "SELECT h.Enable, Enable, h.Open FROM HQDX h WHERE Enable = 'Y' ENABLE TRIGGER t ON x"
+    assert texts(batch) == ["SELECT h.Enable, Enable, h.Open FROM HQDX h WHERE Enable = 'Y'"]
+
+
 def test_declare_and_set_with_subqueries() -> None:
     batch = "DECLARE @x int = (SELECT MAX(a) FROM t) SET @y = (SELECT 1) SELECT @x"
     assert texts(batch) == ["DECLARE @x int = (SELECT MAX(a) FROM t)", "SET @y = (SELECT 1)",
