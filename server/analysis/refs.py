@@ -487,8 +487,9 @@ class _SourceReader:
         elif self.tokens[i].text == "," and self.in_from.get(self.statement.parent_of(i)):
             return max(self.one(i + 1, "FROM", target=False), i + 1)
         if w == "UPDATE" and self.text(i + 1) != "(" and following != "STATISTICS" and (
-            previous != "FOR"
-        ):
+            i == self.low or self.tokens[i - 1].text in ("(", ")", ";") or previous == "WITH"
+            or self.tokens[self.low].upper == "WITH"
+        ):  # a statement's UPDATE, not MERGE's THEN UPDATE, FOR UPDATE or AFTER UPDATE
             return max(self.one(i + 1, "UPDATE", target=True), i + 1)
         if w == "INTO" or (w == "INSERT" and following != "INTO") or (
             w in ("DELETE", "MERGE") and following not in ("FROM", "INTO")

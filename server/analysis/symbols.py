@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from vgpt2.catalog.sql.tokens import Token, tokenize
+from vgpt2.server.analysis.locate import RESERVED
 from vgpt2.server.analysis.refs import SourceRef, source_refs
 from vgpt2.server.analysis.statements import (
     Statement,
@@ -211,6 +212,8 @@ def _sources(refs: list[SourceRef]) -> list[str]:
     for ref in refs:
         if ref.defines or ref.target or ref.kind in ("routine", "derived"):
             continue
+        if ref.kind == "function" and ref.name.upper() in RESERVED:
+            continue  # OPENQUERY(...), OPENROWSET(...): built in, not an object of the script
         if ref.name and ref.name not in names:
             names.append(ref.name)
     return names

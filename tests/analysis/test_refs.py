@@ -186,3 +186,22 @@ def test_context_at_gives_the_statement_around_the_cursor() -> None:
     statement = context.tokens[context.low:context.high]
     assert context.text[statement[0].start:statement[-1].end] == "SELECT Job FROM JCJM"
     assert context.base + statement[0].start == text.index("SELECT Job")
+
+
+def test_a_statement_the_analyzer_skips_does_not_see_the_sources_before_it(
+        sample_catalog: Catalog) -> None:
+    text = ("SELECT j.JCCo, j.Job INTO #JobCost FROM JCJM j WITH (NOLOCK);\n"
+            "CREATE NONCLUSTERED INDEX ix_JobCost ON #JobCost (JCCo, Job);\n")
+    # JCCo here is a column of #JobCost, not of JCJM read by the statement before.
+    assert target_at(text, text.index("(JCCo") + 2, sample_catalog) is None
+    assert target_at(text, text.index("j.JCCo") + 3, sample_catalog) is not None
+
+
+def test_update_is_a_target_where_a_statement_begins_not_after_then_or_for() -> None:
+    assert [(r.name, r.target) for r in read("UPDATE h SET Notes = '' FROM APTH h")] == [
+        ("h", True), ("APTH", False)]
+    merge = read("MERGE JCCM t USING #n s ON t.Contract = s.Contract "
+                 "WHEN MATCHED THEN UPDATE SET t.Description = s.Description;")
+    assert [r.clause for r in merge] == ["MERGE", "USING"]
+    cursor = read("DECLARE c CURSOR FOR SELECT Job FROM JCJM FOR UPDATE OF Job")
+    assert [r.name for r in cursor] == ["JCJM"]
