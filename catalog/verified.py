@@ -18,10 +18,9 @@ the catalog then raises instead of answering (``Catalog.read_error``).
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
-import secrets
+import zlib
 from pathlib import Path
 
 __all__ = ["file_identity", "record_identity", "recorded_identity"]
@@ -42,8 +41,10 @@ def file_identity(path: Path) -> Identity | None:
 
 
 def _record_path(cache_dir: Path, path: Path) -> Path:
-    key = hashlib.blake2b(str(path.resolve()).encode(), digest_size=12).hexdigest()
-    return cache_dir / FOLDER / f"{key}.json"
+    # zlib, not hashlib (2.5 ms to import, on a path timed to the millisecond); two paths
+    # sharing a name only overwrite each other's record: the record holds its path.
+    name = str(path.resolve()).encode()
+    return cache_dir / FOLDER / f"{zlib.crc32(name):08x}{zlib.adler32(name):08x}.json"
 
 
 def recorded_identity(cache_dir: Path, path: Path) -> Identity | None:
@@ -72,7 +73,7 @@ def record_identity(cache_dir: Path, path: Path, identity: Identity) -> None:
         if folder.is_symlink() or record.is_symlink():
             return
         folder.mkdir(parents=True, exist_ok=True)
-        temporary = folder / f".{record.name}.{secrets.token_hex(6)}.tmp"
+        temporary = folder / f".{record.name}.{os.urandom(6).hex()}.tmp"
         try:
             temporary.write_text(json.dumps({"path": str(path.resolve()),
                                              "identity": list(identity)}), encoding="utf-8")
