@@ -50,6 +50,14 @@ class Token(NamedTuple):
                 '""', '"')
         return self.text
 
+    @property
+    def literal(self) -> str:
+        """The value a STRING token stands for (``N'it''s'`` is ``it's``; an unterminated one
+        runs to its end)."""
+        body = self.text[1:] if self.text[:1] in "Nn" else self.text
+        body = body[1:-1] if self.terminated else body[1:]
+        return body.replace("''", "'")
+
     def is_name(self) -> bool:
         return self.kind is WORD or self.kind is QUOTED
 

@@ -462,7 +462,7 @@ class ScopeResolver:
     def _literal_span(self, literal: exp.Literal, near: int) -> tuple[int, int] | None:
         """Find the string token for ``literal`` closest after (else before) ``near``."""
         candidates = [t for t in self.tokens if t.kind is Kind.STRING
-                      and _unquote(t.text) == literal.this]
+                      and t.literal == literal.this]
         if not candidates:
             return None
         after = [t for t in candidates if t.start >= near]
@@ -536,8 +536,3 @@ def _by_alias(frames: list[dict[str, Source]], qualifier: str) -> Source | None:
 def _first_identifier(node: exp.Expr) -> exp.Identifier | None:
     this = node.args.get("this")
     return this if isinstance(this, exp.Identifier) else None
-
-
-def _unquote(text: str) -> str:
-    body = text[1:] if text.startswith(("N'", "n'")) else text
-    return body[1:-1].replace("''", "'")

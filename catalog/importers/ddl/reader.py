@@ -26,7 +26,6 @@ from vgpt2.catalog.importers.ddl.stream import (
     _skip_permission,
     _Source,
     _Stream,
-    _string_value,
     _SyntaxError,
 )
 from vgpt2.catalog.importers.ddl.types import (
@@ -178,7 +177,7 @@ class _Reader(_RoutineReader, _ViewResolver):
                 if tok is None:
                     break
             if tok.kind is STRING:
-                args.append((param, _string_value(tok), tok))
+                args.append((param, tok.literal, tok))
             elif tok.kind in (NUMBER, WORD) and (tok.upper not in _STATEMENT_WORDS):
                 args.append((param, None if tok.upper == "NULL" else tok.text, tok))
             else:
@@ -198,7 +197,7 @@ class _Reader(_RoutineReader, _ViewResolver):
                     self._read_string_script(src, string_tok)
 
     def _read_string_script(self, src: _Source, tok: Token) -> None:
-        script = _string_value(tok)
+        script = tok.literal
         if not _CREATE_IN_STRING.match(script):
             return
         inner = _Source(src.path, script, line_base=src.line(tok.start) - 1)

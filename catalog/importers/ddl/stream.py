@@ -101,18 +101,6 @@ def _is_op(tok: Token | None, op: str) -> bool:
     return tok is not None and tok.kind is PUNCT and tok.text == op
 
 
-def _ident_text(tok: Token) -> str:
-    """The name a word or quoted name stands for (``[a]]b]`` is ``a]b``)."""
-    return tok.value
-
-
-def _string_value(tok: Token) -> str:
-    """The value of a string literal (``N'it''s'`` is ``it's``)."""
-    body = tok.text[1:] if tok.text[0] in "Nn" else tok.text
-    body = body[1:-1] if body.endswith("'") and len(body) > 1 else body[1:]
-    return body.replace("''", "'")
-
-
 class _SyntaxError(Exception):
     def __init__(self, message: str, pos: int) -> None:
         super().__init__(message)

@@ -21,7 +21,6 @@ from vgpt2.catalog.importers.ddl.stream import (
     _LIST_ENDING_WORDS,
     _STATEMENT_WORDS,
     _TABLE_LEVEL_WORDS,
-    _ident_text,
     _is_op,
     _read_name_parts,
     _skip_expression,
@@ -119,7 +118,7 @@ class _TableReader(_ReaderState):
             found = name_tok.text if name_tok is not None else "the end"
             raise _SyntaxError(f"expected a column name, found {found!r}",
                                name_tok.start if name_tok else stream.end)
-        name = self._clean(_ident_text(name_tok), src, name_tok, "column name")
+        name = self._clean(name_tok.value, src, name_tok, "column name")
         column = _ColumnDraft(name, src.line(name_tok.start), None)
         if stream.accept("AS"):
             _skip_expression(stream)
@@ -152,7 +151,7 @@ class _TableReader(_ReaderState):
             elif word == "CONSTRAINT":
                 name_part = stream.next()
                 if name_part is not None and name_part.is_name():
-                    constraint_name = self._clean(_ident_text(name_part), src, name_part,
+                    constraint_name = self._clean(name_part.value, src, name_part,
                                                   "constraint name")
             elif word in ("PRIMARY", "UNIQUE"):
                 kind = KeyKind.PRIMARY
@@ -222,7 +221,7 @@ class _TableReader(_ReaderState):
             if _is_op(tok, ","):
                 continue
             if tok.is_name() and tok.upper not in ("ASC", "DESC"):
-                names.append(self._clean(_ident_text(tok), src, tok, "column name"))
+                names.append(self._clean(tok.value, src, tok, "column name"))
             elif tok.kind is WORD:
                 continue
             else:
