@@ -27,6 +27,7 @@ import sys
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
+from vgpt2.catalog.sql.names import read_name
 from vgpt2.catalog.sql.tokens import Kind, Token
 from vgpt2.server.analysis.bounds import StatementTokens, is_unreserved_name
 from vgpt2.server.analysis.locate import HINT_WORDS, RESERVED
@@ -336,23 +337,19 @@ class _SourceReader:
         return None, None, j
 
     def chain(self, i: int) -> tuple[list[int] | None, int]:
-        """The tokens of the dotted name at ``i`` and the index after it; None while the
-        name is still to come (``dbo.``) or being typed (``dbo.AP|``)."""
-        parts = [i]
-        j = i + 1
-        while j + 1 < self.high and self.text(j) == ".":
-            if self.text(j + 1) == ".":  # db..table
-                j += 1
-                continue
-            if j + 1 == self.typing:
-                return None, j + 2
-            if not self.tokens[j + 1].is_name():
-                break
-            parts.append(j + 1)
-            j += 2
-        if self.text(j) == ".":
-            return None, j + 1
-        return parts, j
+        """The tokens of the parts of the dotted name at ``i`` (read by the text layer's
+        :func:`~vgpt2.catalog.sql.names.read_name`) and the index after it; None while the
+        name is still to come (``dbo.``) or being typed (``dbo.AP|``). An omitted part
+        (``db..APTH``) is left out: the reference is ``(db, APTH)``."""
+        dotted = read_name(self.tokens, i, self.high)
+        if dotted is None:
+            return None, i + 1
+        parts = [k for k in range(dotted.first, dotted.stop) if self.tokens[k].text != "."]
+        if self.typing in parts[1:]:
+            return None, self.typing + 1
+        if dotted.dangling:
+            return None, dotted.stop
+        return parts, dotted.stop
 
     # -- one reference
 

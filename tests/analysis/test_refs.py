@@ -134,6 +134,8 @@ def test_the_token_being_typed_is_not_a_reference_or_an_alias() -> None:
     alias_typed = read_refs(StatementTokens(aliased, 0, len(aliased)), typing=len(aliased) - 1)
     assert [(r.name, r.alias) for r in alias_typed.refs] == [("APTH", None)]
     assert read("SELECT * FROM dbo.") == []
+    (omitted,) = read("SELECT * FROM Archive..APTH a")
+    assert (omitted.parts, omitted.alias) == (("Archive", "APTH"), "a")
 
 
 def test_select_items_name_each_item_and_keep_its_expression() -> None:
