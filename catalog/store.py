@@ -12,9 +12,12 @@ import re
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from vgpt2.catalog.builder import SchemaData
 from vgpt2.catalog.model import CatalogObject, ImportIssue, Key, ObjectType
+
+if TYPE_CHECKING:  # the read side opens catalogs without importing the builder
+    from vgpt2.catalog.builder import SchemaData
 
 FORMAT_VERSION = "7"
 
