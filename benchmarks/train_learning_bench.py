@@ -1,106 +1,80 @@
-"""Does a small model trained by the pipeline's SFT stage answer held-out questions?
+"""Does a small model trained by `vgpt2-train run` answer held-out questions through the engine?
 
-The CI learning test (tests/training/test_pipeline_train.py) trains 250 steps of a
-hidden-64 model and checks the answer format; this runs DESIGN.md's recipe (hidden 128,
-4 layers, lr 3e-3, ~1,000 steps) on the same templated question -> SQL pairs over the
-sample catalog and scores trained and untrained models by executing their SQL on sample
-databases. Prints one JSON line.
+Runs the whole pipeline with a config (default: examples/train/tiny-cpu.toml, the bundled
+sample catalog): the dataset stage builds the engine's own prompts, the tiny Qwen2 trains
+SFT -> DPO -> KTO, is merged, served by `transformers serve` and asked the dataset's
+held-out questions through the engine, trained and untrained alike. Prints one JSON line:
+execution accuracy of both, the question count, each stage's training time, the wall and
+CPU time (user + sys, every child process included) and the load average, because the
+development machine is shared.
 
-    .venv/bin/python benchmarks/train_learning_bench.py [--steps 1000] [--hidden 128]
+    .venv/bin/python benchmarks/train_learning_bench.py [--config FILE] [--out DIR]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def stage_seconds(run: Path) -> dict[str, float]:
+    """Each trained stage's train_runtime (the Trainer's own clock) from metrics.jsonl."""
+    seconds: dict[str, float] = {}
+    metrics = run / "metrics.jsonl"
+    if metrics.is_file():
+        for line in metrics.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            if "train_runtime" in row:
+                seconds[row["stage"]] = round(float(row["train_runtime"]), 1)
+    return seconds
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--steps", type=int, default=1000)
-    parser.add_argument("--hidden", type=int, default=128)
-    parser.add_argument("--layers", type=int, default=4)
-    parser.add_argument("--pairs", type=int, default=2700)
-    parser.add_argument("--held", type=int, default=48)
+    parser.add_argument("--config", type=Path, default=ROOT / "examples/train/tiny-cpu.toml")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="Keep the run directory here (default: a temporary folder).")
     args = parser.parse_args()
-
-    import torch
-
-    torch.set_num_threads(1)
-    from transformers import AutoTokenizer
-    from vgpt2.catalog.build import open_sample_catalog
-    from vgpt2.server.generation.extract import extract_sql
-    from vgpt2.training.eval.questions import Prediction, Question
-    from vgpt2.training.eval.runner import evaluate
-    from vgpt2.training.eval.sampledb import build
-    from vgpt2.training.pipeline.stages import run_stage
-    from vgpt2.training.pipeline.stages.common import tiny_base
-
-    from tests.training.test_pipeline_train import (
-        _answers,
-        chat,
-        new_run,
-        sql_pairs,
-        tiny_config,
-        write_jsonl,
-    )
-
     with tempfile.TemporaryDirectory(prefix="vgpt2-learn-") as scratch:
-        tmp = Path(scratch)
-        catalog = open_sample_catalog(tmp / "cache")
-        databases = build(catalog, tmp / "db", databases=3, seed=0).databases
-        pairs = sql_pairs(args.pairs, seed=1)
-        seen = {q for q, _ in pairs}
-        held = [(q, a) for q, a in dict(sql_pairs(args.held * 10, seed=2)).items()
-                if q not in seen][:args.held]
-        folder = tmp / "data"
-        folder.mkdir()
-        write_jsonl(folder / "sft.jsonl", [
-            {"messages": [*chat(q), {"role": "assistant", "content": a}]} for q, a in pairs])
-        model = (f"[model]\n[model.tiny]\nhidden_size = {args.hidden}\nlayers = {args.layers}\n"
-                 f"heads = 4\nkv_heads = 2\nintermediate_size = {args.hidden * 2}\n"
-                 "vocab_size = 1024\n")
-        sft = (f"[sft]\nlearning_rate = 3e-3\nmax_steps = {args.steps}\nbatch_size = 16\n"
-               "gradient_accumulation = 1\nmax_length = 160\nlogging_steps = 50\n"
-               "save_steps = 100000\nscheduler = \"constant\"\nwarmup_ratio = 0.0\n"
-               "fim_fraction = 0\n")
-        config = tiny_config(tmp, folder, model=model, sft=sft, dpo="[dpo]\nenabled = false\n",
-                             kto="[kto]\nenabled = false\n")
-        run = new_run(config)
+        out = args.out or Path(scratch)
+        load_before = os.getloadavg()
         started = time.perf_counter()
-        outcome = run_stage(run, "sft")
-        train_s = time.perf_counter() - started
-        base = tiny_base(run, run.config())
-        tokenizer = AutoTokenizer.from_pretrained(str(base))
-        prompts = [tokenizer.apply_chat_template(chat(q), tokenize=False,
-                                                 add_generation_prompt=True) for q, _ in held]
-        questions = [Question(f"h{i}", q, a.removeprefix("```sql\n").removesuffix("\n```"))
-                     for i, (q, a) in enumerate(held)]
-
-        def score(replies: list[str]) -> dict[str, float]:
-            extracted = [extract_sql(r).sql for r in replies]
-            golds = [q.sql for q in questions]
-            predictions = {f"h{i}": Prediction(f"h{i}", s, False) for i, s in enumerate(extracted)}
-            summary = evaluate(questions, predictions, catalog, databases).summary
-            return {"sql_share": round(sum(s is not None for s in extracted) / len(replies), 3),
-                    "exact": round(sum((s or "").strip() == (g or "").strip()
-                                       for s, g in zip(extracted, golds, strict=True))
-                                   / len(replies), 3),
-                    "execution_accuracy": summary["execution_accuracy"]}
-
-        result = {"steps": outcome.steps, "hidden": args.hidden, "layers": args.layers,
-                  "pairs": len(pairs), "held_out": len(held), "train_s": round(train_s, 1),
-                  "loss": [outcome.first_loss, outcome.last_loss],
-                  "trained": score(_answers(base, outcome.adapter, prompts)),
-                  "untrained": score(_answers(base, None, prompts))}
+        command = [sys.executable, "-m", "vgpt2.training.cli", "run", str(args.config),
+                   "--out", str(out)]
+        code = subprocess.call(command, env={**os.environ, "TOKENIZERS_PARALLELISM": "false"})
+        wall = time.perf_counter() - started
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        runs = sorted(p for p in out.iterdir() if (p / "state.json").is_file())
+        result: dict[str, Any] = {"config": str(args.config), "exit": code,
+                                  "wall_s": round(wall, 1),
+                                  "cpu_s": round(usage.ru_utime + usage.ru_stime, 1),
+                                  "load_before": [round(x, 1) for x in load_before],
+                                  "load_after": [round(x, 1) for x in os.getloadavg()]}
+        if runs:
+            run = runs[-1]
+            result["run"] = str(run)
+            result["train_s"] = stage_seconds(run)
+            summary_file = run / "eval" / "summary.json"
+            if summary_file.is_file():
+                summary = json.loads(summary_file.read_text(encoding="utf-8"))
+                result.update({key: summary.get(key) for key in (
+                    "question_set", "questions", "execution_accuracy",
+                    "untrained_execution_accuracy", "catalog_execution_accuracy",
+                    "parse_validity", "unknown_name_rate")})
+            state = json.loads((run / "state.json").read_text(encoding="utf-8"))
+            result["stages"] = state.get("stages")
     print(json.dumps(result))
-    return 0
+    return code
 
 
 if __name__ == "__main__":

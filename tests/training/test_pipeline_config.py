@@ -143,3 +143,60 @@ def test_a_modelfile_without_closing_quotes_does_not_parse() -> None:
         ("FROM", "/m"), ("SYSTEM", "a\nb"), ("PARAMETER", 'stop "<|im_end|>"')]
     with pytest.raises(ExportError, match="never closes"):
         parse_modelfile('FROM /m\nTEMPLATE """{{ .Prompt }}\n')
+
+
+def _held_out_record(question: str, answer: str, module: str = "AP") -> dict[str, object]:
+    from vgpt2.server.generation.prompt import build_messages
+
+    messages = [{"role": m.role, "content": m.content}
+                for m in build_messages(question, "## APTH (view)\nkey: APCo")]
+    return {"messages": [*messages, {"role": "assistant", "content": answer}],
+            "meta": {"kind": "generated", "module": module}, "split": "eval"}
+
+
+def test_the_gate_asks_the_datasets_held_out_split(tmp_path: Path) -> None:
+    from vgpt2.training.pipeline.gate import _spread, held_out_questions
+
+    rows = [_held_out_record("How many APTH rows are there in AP company 1?",
+                             "```sql\nSELECT COUNT(*) AS Records\nFROM dbo.APTH WITH (NOLOCK)"
+                             "\nWHERE APCo = 1;\n```"),
+            _held_out_record("Pull the Nowhere view.", "-- cannot answer: Vista has no object "
+                             "named Nowhere", module="")]
+    (tmp_path / "sft.eval.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    (question,) = held_out_questions(tmp_path)  # the refusal is the engine's, not the model's
+    assert question.question == "How many APTH rows are there in AP company 1?"
+    assert question.sql == ("SELECT COUNT(*) AS Records\nFROM dbo.APTH WITH (NOLOCK)\n"
+                            "WHERE APCo = 1;")
+    assert question.module == "AP" and question.id == "held-out-1"
+    assert _spread(list(range(10)), 4) == [0, 2, 5, 7]
+    (tmp_path / "sft.eval.jsonl").write_text(json.dumps({"messages": [
+        {"role": "user", "content": "a prompt of another format"},
+        {"role": "assistant", "content": "x"}]}) + "\n")
+    with pytest.raises(DatasetError, match=r"sft\.eval\.jsonl:1: not a prompt of version v1"):
+        held_out_questions(tmp_path)
+
+
+def test_held_out_questions_and_a_question_file_exclude_each_other(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text(MINIMAL + '[gate]\nheld_out = true\nquestions = "q.jsonl"\n')
+    with pytest.raises(ConfigError, match="give questions or held_out = true, not both"):
+        load_config(path)
+
+
+def test_a_dataset_built_for_other_server_settings_is_reported(tmp_path: Path) -> None:
+    from vgpt2.training.pipeline.pipeline import prompt_mismatch
+
+    data = tmp_path / "data"
+    data.mkdir()
+    path = tmp_path / "c.toml"
+    path.write_text(MINIMAL + f'[output]\nroot = "{tmp_path / "runs"}"\n'
+                    "[gate]\nnum_ctx = 2048\nmax_tokens = 256\nrepair_rounds = 0\n")
+    run = RunDir.create(load_config(path), path.read_text())
+    settings = {"num_ctx": 8192, "max_tokens": 1024, "repair_rounds": 2}
+    (data / "manifest.json").write_text(json.dumps({"prompt_settings": settings}))
+    message = prompt_mismatch(run)
+    assert message is not None and "num_ctx 8192 (gate: 2048)" in message
+    assert "repair_rounds 2 (gate: 0)" in message
+    settings.update(num_ctx=2048, max_tokens=256, repair_rounds=0)
+    (data / "manifest.json").write_text(json.dumps({"prompt_settings": settings}))
+    assert prompt_mismatch(run) is None

@@ -32,10 +32,19 @@ def dataset(
     workers: Annotated[int, typer.Option(
         "--workers", min=0, max=64, help="Checking processes (0, the default: one per CPU).")
     ] = 0,
+    num_ctx: Annotated[int, typer.Option(
+        "--num-ctx", min=256, help="The server's num_ctx: the prompts are the ones it sends "
+        "with this context (the schema context is fitted to it).")] = 8192,
+    max_tokens: Annotated[int, typer.Option(
+        "--max-tokens", min=16, help="The server's max_tokens (the reply's room).")] = 1024,
+    repair_rounds: Annotated[int, typer.Option(
+        "--repair-rounds", min=0, max=5, help="The server's repair_rounds (above 0 the "
+        "prompt leaves room for a repair round).")] = 2,
 ) -> None:
     """Build checked SFT, FIM, DPO and KTO data with its card and manifest."""
     from vgpt2.training.cli import _Bar, _err, _fail, _open_catalog
     from vgpt2.training.dataset.build import BuildOptions, DatasetError, build
+    from vgpt2.training.dataset.check import PromptSettings
     from vgpt2.training.dataset.sources import SourceError
     from vgpt2.training.eval.questions import FormatError, load_questions, shipped_questions_path
     from vgpt2.training.eval.sampledb import SampleDBError, database_paths
@@ -58,7 +67,8 @@ def dataset(
             manifest = build(opened, paths, BuildOptions(
                 out=out, seed=seed, limit=limit, sources=list(sources or []),
                 examples=examples, eval_questions=questions, eval_file=str(questions_path),
-                workers=count, progress=bar))
+                workers=count, progress=bar,
+                prompt=PromptSettings(num_ctx, max_tokens, repair_rounds)))
         except (DatasetError, SourceError, SampleDBError) as error:
             _fail(str(error))
     counts = manifest["counts"]

@@ -161,12 +161,21 @@ class ExportSection(_Section):
 
 
 class GateSection(_Section):
+    """The evaluation, through the engine the server uses. Its num_ctx, max_tokens and
+    repair_rounds are the server settings the model is trained for: the dataset stage
+    builds its prompts with them, so the model sees at training time the prompts it is
+    asked with."""
+
     enabled: bool = True
     floor: float = Field(default=0.0, ge=0.0, le=1.0,
                          description="Execution accuracy below this fails the run.")
     questions: Path | None = Field(default=None,
                                    description="Default: the set that ships with vgpt2.")
-    max_questions: int | None = Field(default=None, ge=1)
+    held_out: bool = Field(
+        default=False, description="Ask the dataset's held-out split (sft.eval.jsonl: "
+        "objects and templates no training record has) instead of an evaluation set.")
+    max_questions: int | None = Field(default=None, ge=1, description="Ask this many, "
+                                      "spread evenly over the set.")
     catalog: list[Path] = Field(default_factory=list,
                                 description="Default: the bundled sample catalog.")
     databases: int = Field(default=3, ge=1, le=20)
@@ -177,6 +186,12 @@ class GateSection(_Section):
                                   description="A previous run directory to compare with.")
     compare_untrained: bool = Field(
         default=False, description="Also score the untrained base (the tiny CPU example).")
+
+    @model_validator(mode="after")
+    def _one_set(self) -> GateSection:
+        if self.held_out and self.questions is not None:
+            raise ValueError("give questions or held_out = true, not both")
+        return self
 
 
 class TrainSection(_Section):

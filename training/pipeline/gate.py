@@ -34,14 +34,60 @@ class GateResult:
         return bool(self.summary["passed"])
 
 
-def _questions(gate: GateSection) -> list[Any]:
+def held_out_questions(folder: Path) -> list[Any]:
+    """The dataset's held-out split as evaluation questions: each ``sft.eval.jsonl`` record
+    whose answer is a query (the question is the prompt's last line, the gold its SQL).
+
+    The dataset holds out whole objects and templates for this split, so no training
+    record shares an object or a template with these questions.
+    """
+    from vgpt2.server.generation.prompt import load_template
+    from vgpt2.training.eval.questions import Question
+    from vgpt2.training.pipeline.data import DatasetError, dataset_file, read_jsonl
+
+    path = dataset_file(folder, "sft", "eval")
+    template = load_template()
+    asked = template.user.rsplit("{question}", 1)[0].rsplit("\n", 1)[-1]  # "Question: "
+    opening, closing = template.example_assistant.split("{sql}")
+    questions = []
+    for number, record in read_jsonl(path):
+        messages = record.get("messages")
+        meta = record.get("meta")
+        module = str(meta.get("module") or "") if isinstance(meta, dict) else ""
+        if not isinstance(messages, list) or len(messages) < 2:
+            raise DatasetError(f"{path}:{number}: 'messages' must end with a user message "
+                               "and the answer")
+        user, answer = messages[-2].get("content", ""), messages[-1].get("content", "")
+        if not (isinstance(user, str) and isinstance(answer, str) and asked in user):
+            raise DatasetError(f"{path}:{number}: not a prompt of version {template.version}")
+        if not (answer.startswith(opening) and answer.endswith(closing)):
+            continue  # a refusal: the engine refuses those before any model is asked
+        sql = answer[len(opening):len(answer) - len(closing)]
+        questions.append(Question(f"held-out-{number}", user.rsplit(asked, 1)[1].strip(),
+                                  sql, module=module))
+    if not questions:
+        raise DatasetError(f"{path}: no held-out question with a query answer")
+    return questions
+
+
+def _spread(items: list[Any], count: int | None) -> list[Any]:
+    """``count`` items evenly spaced over ``items`` (every module and template, not the
+    first file's)."""
+    if not count or count >= len(items):
+        return items
+    return [items[i * len(items) // count] for i in range(count)]
+
+
+def _questions(gate: GateSection, dataset: Path) -> list[Any]:
     from vgpt2.training.eval.questions import FormatError, load_questions, shipped_questions_path
+    from vgpt2.training.pipeline.data import DatasetError
 
     try:
-        questions = load_questions(gate.questions or shipped_questions_path())
-    except FormatError as error:
+        questions = (held_out_questions(dataset) if gate.held_out
+                     else load_questions(gate.questions or shipped_questions_path()))
+    except (FormatError, DatasetError) as error:
         raise GateError(str(error)) from None
-    return questions[:gate.max_questions] if gate.max_questions else questions
+    return _spread(questions, gate.max_questions)
 
 
 def _score(questions: list[Any], catalog: Any, databases: list[Path], gate: GateSection,
@@ -112,7 +158,7 @@ def run_gate(run: RunDir, model_dir: Path, *, device: str = "cpu",
     gate = run.config().gate
     out = run.path / "eval"
     out.mkdir(parents=True, exist_ok=True)
-    questions = _questions(gate)
+    questions = _questions(gate, run.dataset_dir(run.config()))
     catalog = _open_catalog(gate)
     try:
         databases = build(catalog, out / "db", databases=gate.databases, seed=0).databases
@@ -135,12 +181,17 @@ def run_gate(run: RunDir, model_dir: Path, *, device: str = "cpu",
     summary: dict[str, Any] = {
         "execution_accuracy": accuracy,
         "questions": len(questions),
+        "question_set": ("the dataset's held-out split (sft.eval.jsonl)" if gate.held_out
+                         else str(gate.questions or "the shipped evaluation set")),
         "floor": gate.floor,
         "passed": accuracy >= gate.floor,
         "catalog_execution_accuracy": scores["catalog"]["execution_accuracy"],
         "previous_execution_accuracy": previous,
         "untrained_execution_accuracy": (scores["untrained"]["execution_accuracy"]
                                          if "untrained" in scores else None),
+        "outcomes": scores["trained"].get("outcomes"),
+        "untrained_outcomes": (scores["untrained"].get("outcomes")
+                               if "untrained" in scores else None),
         "parse_validity": scores["trained"].get("parse_validity"),
         "unknown_name_rate": scores["trained"].get("unknown_name_rate"),
         "model": str(model_dir),

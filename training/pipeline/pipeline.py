@@ -7,6 +7,7 @@ kept and the unfinished one continues from its last checkpoint.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -96,8 +97,11 @@ def build_dataset(run: RunDir) -> Path:
     if build is None or (out / "manifest.json").is_file():
         run.set_status("dataset", "skipped" if build is None else "done")
         return out
+    gate = config.gate
     command = [sys.executable, "-m", "vgpt2.training.cli", "dataset", "--out", str(out),
-               "--seed", str(build.seed), "--workers", str(build.workers)]
+               "--seed", str(build.seed), "--workers", str(build.workers),
+               "--num-ctx", str(gate.num_ctx), "--max-tokens", str(gate.max_tokens),
+               "--repair-rounds", str(gate.repair_rounds)]
     for catalog in build.catalog:
         command += ["--catalog", str(catalog)]
     if build.limit is not None:
@@ -114,6 +118,32 @@ def build_dataset(run: RunDir) -> Path:
     return out
 
 
+def prompt_mismatch(run: RunDir) -> str | None:
+    """Why the dataset's prompts are not the ones the gate (the server) sends, or None.
+
+    The schema context is fitted to num_ctx - max_tokens (less a repair reserve): a
+    dataset built for other settings trains on other prompts than the model is asked with.
+    """
+    config = run.config()
+    manifest = run.dataset_dir(config) / "manifest.json"
+    try:
+        built = json.loads(manifest.read_text(encoding="utf-8")).get("prompt_settings")
+    except (OSError, ValueError):
+        return None
+    if not isinstance(built, dict):
+        return None  # a dataset from before the settings were recorded, or made by hand
+    wanted = {"num_ctx": config.gate.num_ctx, "max_tokens": config.gate.max_tokens,
+              "repair_rounds": config.gate.repair_rounds}
+    differ = [f"{key} {built.get(key)} (gate: {value})" for key, value in wanted.items()
+              if built.get(key) != value]
+    if not differ:
+        return None
+    return (f"{manifest}: the dataset's prompts were built for " + ", ".join(differ)
+            + ": the model trains on other prompts than the gate and the server send "
+            "(rebuild it with `vgpt2-train dataset --num-ctx ... --max-tokens ... "
+            "--repair-rounds ...`)")
+
+
 def run_pipeline(run: RunDir, *, resume: bool = False, console: Console | None = None,
                  catalog: Any = None) -> dict[str, Any]:
     """Every configured stage in order; raises on the first failure (state says which)."""
@@ -123,6 +153,10 @@ def run_pipeline(run: RunDir, *, resume: bool = False, console: Console | None =
     config = run.config()
     outcome: dict[str, Any] = {"run": str(run.path)}
     outcome["dataset"] = str(build_dataset(run))
+    mismatch = prompt_mismatch(run)
+    if mismatch is not None:
+        console.print(f"[yellow]warning:[/yellow] {mismatch}", highlight=False)
+        run.log(f"warning: {mismatch}")
     for stage in TRAINED:
         if not getattr(config, stage).enabled:
             run.set_status(stage, "skipped")
