@@ -27,13 +27,13 @@ import sys
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from vgpt2.catalog.sql.names import read_name
+from vgpt2.catalog.sql.names import DottedName, read_name
 from vgpt2.catalog.sql.tokens import Kind, Token
 from vgpt2.server.analysis.bounds import StatementTokens, is_unreserved_name
 from vgpt2.server.analysis.locate import HINT_WORDS, RESERVED
 
-__all__ = ["OUTSIDE", "RefKind", "Refs", "SelectItem", "SourceRef", "read_refs", "select_items",
-           "source_refs"]
+__all__ = ["OUTSIDE", "RefKind", "Refs", "SelectItem", "SourceRef", "part_indexes", "read_refs",
+           "select_items", "source_refs"]
 
 OUTSIDE = (-1, sys.maxsize)
 """The scope of a reference outside any parentheses: the whole statement."""
@@ -191,6 +191,12 @@ def read_refs(statement: StatementTokens, *, base: int = 0, typing: int = -1) ->
     return reader.finish()
 
 
+def part_indexes(tokens: list[Token], dotted: DottedName) -> list[int]:
+    """The indexes of the tokens of a dotted name's parts (its dots and an omitted part of
+    ``db..name`` left out)."""
+    return [k for k in range(dotted.first, dotted.stop) if tokens[k].text != "."]
+
+
 # -- select lists -------------------------------------------------------------------------
 
 
@@ -344,7 +350,7 @@ class _SourceReader:
         dotted = read_name(self.tokens, i, self.high)
         if dotted is None:
             return None, i + 1
-        parts = [k for k in range(dotted.first, dotted.stop) if self.tokens[k].text != "."]
+        parts = part_indexes(self.tokens, dotted)
         if self.typing in parts[1:]:
             return None, self.typing + 1
         if dotted.dangling:

@@ -13,9 +13,10 @@ import bisect
 from dataclasses import dataclass
 from typing import Literal
 
+from vgpt2.catalog.sql.names import read_name
 from vgpt2.catalog.sql.tokens import Token, tokenize
 from vgpt2.server.analysis.locate import RESERVED
-from vgpt2.server.analysis.refs import SourceRef, source_refs
+from vgpt2.server.analysis.refs import SourceRef, part_indexes, source_refs
 from vgpt2.server.analysis.statements import (
     Statement,
     StatementKind,
@@ -96,25 +97,20 @@ def _created_object(tokens: list[Token]) -> tuple[str, SymbolKind, tuple[int, in
     if i >= len(tokens) or tokens[i].upper not in _ROUTINE_KINDS:
         return None
     kind = _ROUTINE_KINDS[tokens[i].upper]
-    parts, span, _ = _dotted(tokens, i + 1)
+    parts, span = _dotted(tokens, i + 1)
     if not parts or not parts[-1].strip() or parts[-1].startswith("#"):
         return None
     return ".".join(parts), kind, span
 
 
-def _dotted(tokens: list[Token], i: int) -> tuple[list[str], tuple[int, int], int]:
-    """A dotted name from ``i``: its parts (no brackets), its span, the index after it."""
-    if i >= len(tokens) or not tokens[i].is_name():
-        return [], (0, 0), i
-    parts = [tokens[i].value]
-    first = tokens[i].start
-    last = tokens[i].end
-    j = i + 1
-    while j + 1 < len(tokens) and tokens[j].text == "." and tokens[j + 1].is_name():
-        parts.append(tokens[j + 1].value)
-        last = tokens[j + 1].end
-        j += 2
-    return parts, (first, last), j
+def _dotted(tokens: list[Token], i: int) -> tuple[list[str], tuple[int, int]]:
+    """A dotted name from ``i`` (read by :mod:`vgpt2.catalog.sql.names`): its parts (no
+    brackets) and its span."""
+    dotted = read_name(tokens, i)
+    if dotted is None:
+        return [], (0, 0)
+    names = part_indexes(tokens, dotted)
+    return [tokens[k].value for k in names], (tokens[names[0]].start, tokens[names[-1]].end)
 
 
 def _statement_symbol(statement: Statement, tokens: list[Token], starts: list[int],
@@ -137,7 +133,7 @@ def _statement_symbol(statement: Statement, tokens: list[Token], starts: list[in
     children: list[Symbol] = []
     kind: SymbolKind = "statement"
     if statement.kind is StatementKind.CREATE_TABLE:
-        parts, span, _ = _dotted(tokens, low + 2 if own[1:2] and own[1].upper == "TABLE" else low)
+        parts, span = _dotted(tokens, low + 2 if own[1:2] and own[1].upper == "TABLE" else low)
         written = ".".join(parts) or "?"
         if parts and parts[-1].startswith("#") and parts[-1].strip("#"):
             return Symbol(parts[-1], "temp_table", base + start, base + end,

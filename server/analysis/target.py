@@ -16,10 +16,11 @@ from typing import Literal
 
 from vgpt2.catalog.catalog import Catalog
 from vgpt2.catalog.model import CatalogObject, Column, ObjectType
+from vgpt2.catalog.sql.names import dotted_start, read_name
 from vgpt2.catalog.sql.tokens import Kind, Token
 from vgpt2.server.analysis.bounds import StatementTokens, context_at
 from vgpt2.server.analysis.locate import RESERVED
-from vgpt2.server.analysis.refs import Refs, SourceRef, read_refs
+from vgpt2.server.analysis.refs import Refs, SourceRef, part_indexes, read_refs
 
 __all__ = ["Target", "find_column", "target_at"]
 
@@ -134,18 +135,14 @@ def target_at(text: str, offset: int, catalog: Catalog) -> Target | None:
 
 def _chain_around(tokens: list[Token], index: int, low: int,
                   high: int) -> tuple[list[str], int, int]:
-    """The dotted name around ``tokens[index]``: its parts, the index of the hovered part,
-    and the token index after the chain."""
-    first = index
-    while first - 2 >= low and tokens[first - 1].text == "." and tokens[first - 2].is_name():
-        first -= 2
-    last = index
-    while last + 2 < min(high, len(tokens)) and tokens[last + 1].text == "." and (
-        tokens[last + 2].is_name()
-    ):
-        last += 2
-    parts = [tokens[i].value for i in range(first, last + 1, 2)]
-    return parts, (index - first) // 2, last + 1
+    """The dotted name around ``tokens[index]`` (read by the text layer,
+    :mod:`vgpt2.catalog.sql.names`): its parts, the index of the hovered part, and the token
+    index after its last part."""
+    dotted = read_name(tokens, dotted_start(tokens, index, low), high)
+    names = part_indexes(tokens, dotted) if dotted is not None else []
+    if index not in names:
+        return [tokens[index].value], 0, index + 1
+    return [tokens[k].value for k in names], names.index(index), names[-1] + 1
 
 
 def find_column(obj: CatalogObject, name: str) -> Column | None:
