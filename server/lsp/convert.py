@@ -3,16 +3,16 @@
 The engines (``server/analysis``) speak string offsets and plain dataclasses; the
 handlers (``server/lsp/features``) speak LSP. This is the one place between them:
 positions and ranges (counted in the negotiated encoding by :class:`LineIndex`, on
-pygls's position codec), diagnostics, edits, code actions, completion items, hover,
-signature help, symbols and locations. No handler counts columns or builds an LSP
-type from an engine result itself.
+pygls's position codec), diagnostics, edits, code actions, completion items, inline
+suggestions, hover, signature help, symbols and locations. No handler counts columns or
+builds an LSP type from an engine result itself.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 from vgpt2.server.analysis.findings import Edit, Finding, Fix, Severity
@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # the engines themselves load on first use (start-up time)
     from vgpt2.server.analysis.hover import Hover
     from vgpt2.server.analysis.signature import Signature
     from vgpt2.server.analysis.symbols import Symbol
+    from vgpt2.server.lsp.inline import Suggestion
 
 _SEVERITY = {
     Severity.ERROR: types.DiagnosticSeverity.Error,
@@ -122,6 +123,15 @@ def command_action(action: Action, diagnostic: types.Diagnostic) -> types.CodeAc
         command=types.Command(title=action.command_title, command=action.command))
 
 
+def deferred_action(title: str, kind: types.CodeActionKind, data: dict[str, Any], *,
+                    llm: bool, diagnostic: types.Diagnostic | None = None) -> types.CodeAction:
+    """A generation action: only ``data`` (positions, the version) travels; the edit is
+    computed when the editor resolves it. ``llm``: tag it ``LLMGenerated`` (LSP 3.18)."""
+    return types.CodeAction(
+        title=title, kind=kind, tags=[types.CodeActionTag.LlmGenerated] if llm else None,
+        diagnostics=[diagnostic] if diagnostic is not None else None, data=data)
+
+
 def edit_action(index: LineIndex, uri: str, title: str, kind: types.CodeActionKind,
                 edits: Iterable[Edit]) -> types.CodeAction:
     """A file-wide fix or a refactoring: a titled edit with no diagnostic."""
@@ -161,6 +171,15 @@ def completion_item(index: LineIndex, item: Completion, snippets: bool) -> types
 def plain(snippet: str) -> str:
     """``APTH ${1:h} WITH (NOLOCK)`` -> ``APTH h WITH (NOLOCK)`` for clients without snippets."""
     return _PLACEHOLDER.sub(lambda m: m.group(1) or "", snippet).replace("\\$", "$")
+
+
+def inline_list(index: LineIndex, offset: int,
+                suggestions: Iterable[Suggestion]) -> types.InlineCompletionList:
+    """Ghost text at ``offset``, each suggestion replacing what was typed before it."""
+    return types.InlineCompletionList(items=[
+        types.InlineCompletionItem(insert_text=s.text,
+                                   range=to_range(index, offset - s.replace, offset))
+        for s in suggestions])
 
 
 def to_hover(index: LineIndex, found: Hover) -> types.Hover:

@@ -20,6 +20,7 @@ from lsprotocol import types
 from vgpt2.server.analysis import Finding
 from vgpt2.server.analysis.rules import RULES
 from vgpt2.server.analysis.statements import batch_ranges, split_statements
+from vgpt2.server.lsp.convert import deferred_action
 
 GENERATE_TITLE = "Generate query from comment"
 REPAIR_TITLE = "Ask the model to repair this query"
@@ -158,12 +159,11 @@ def list_actions(text: str, uri: str, version: int | None, findings: list[Findin
     generate action also works with the catalog backend, as a skeleton).
     """
     actions: list[types.CodeAction] = []
-    llm = [types.CodeActionTag.LlmGenerated] if tags else None
     comment = comment_at(text, start)
     if comment is not None:
-        actions.append(types.CodeAction(
-            title=GENERATE_TITLE, kind=types.CodeActionKind.RefactorRewrite, tags=llm,
-            data=_data(GENERATE_KIND, uri, version, comment.start, comment.end)))
+        actions.append(deferred_action(
+            GENERATE_TITLE, types.CodeActionKind.RefactorRewrite,
+            _data(GENERATE_KIND, uri, version, comment.start, comment.end), llm=tags))
     if not model:
         return actions
     seen: set[tuple[int, int]] = set()
@@ -176,10 +176,10 @@ def list_actions(text: str, uri: str, version: int | None, findings: list[Findin
         if bounds is None or bounds in seen:
             continue
         seen.add(bounds)
-        actions.append(types.CodeAction(
-            title=REPAIR_TITLE, kind=types.CodeActionKind.QuickFix, tags=llm,
-            diagnostics=[diagnostic(finding)],
-            data=_data(REPAIR_KIND, uri, version, *bounds)))
+        actions.append(deferred_action(
+            REPAIR_TITLE, types.CodeActionKind.QuickFix,
+            _data(REPAIR_KIND, uri, version, *bounds), llm=tags,
+            diagnostic=diagnostic(finding)))
     return actions
 
 

@@ -26,7 +26,7 @@ from vgpt2.catalog.catalog import Catalog
 from vgpt2.server.analysis import Finding, analyze
 from vgpt2.server.analysis.rules import RULES
 from vgpt2.server.generation.backends.base import BackendError, ChatMessage, ModelBackend
-from vgpt2.server.lsp.convert import replace_edit, to_offset, to_range
+from vgpt2.server.lsp.convert import inline_list, replace_edit, to_offset
 from vgpt2.server.lsp.documents import Document, LineIndex, normalize_uri
 from vgpt2.server.lsp.generate_action import (
     GENERATE_KIND,
@@ -351,10 +351,7 @@ class GenerationFeatures:
         latest = server.document(document.uri)
         if latest is None or latest.version != document.version:
             return types.InlineCompletionList(items=[])
-        return types.InlineCompletionList(items=[
-            types.InlineCompletionItem(
-                insert_text=s.text,
-                range=to_range(index, offset - s.replace, offset)) for s in found])
+        return inline_list(index, offset, found)
 
     async def _suggest(self, server: VgptServer, index: LineIndex, offset: int,
                        catalog: Catalog) -> list[Suggestion]:
