@@ -16,7 +16,7 @@ from vgpt2.catalog.importers.ddl import import_ddl
 from vgpt2.catalog.model import ObjectType
 from vgpt2.catalog.sql.batches import GO_LINE, batch_ranges, split_batches
 from vgpt2.catalog.sql.lines import LineCounter, count_line_breaks
-from vgpt2.catalog.sql.tokens import Kind, iter_tokens, tokenize
+from vgpt2.catalog.sql.tokens import Kind, Token, iter_tokens, read_tokens, tokenize
 
 SCRIPT = ("SELECT 1\nGO\n/* header\nGO\n*/ SELECT 2 -- GO\ngo 3 -- again\n"
           "SELECT 'a\nGO\nb'\n  GO\nGOTO x\n")
@@ -70,6 +70,22 @@ def test_a_token_range_reads_as_its_own_text(text: str, data: st.DataObject) -> 
     alone = [(t.kind, t.text, t.start, t.end, t.terminated)
              for t in tokenize(text[start:end], comments=True)]
     assert ranged == alone
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="ab[]'\"-/*\n\r @.,()0x9N", max_size=60), st.integers(1, 5),
+       st.booleans())
+def test_tokens_read_a_few_at_a_time_are_the_same_tokens(text: str, count: int,
+                                                       comments: bool) -> None:
+    """The DDL importer pulls tokens in small chunks (read_tokens): chunk edges change nothing."""
+    chunked: list[Token] = []
+    position = 0
+    while position < len(text):
+        position = read_tokens(text, position, len(text), chunked, count, comments=comments)
+    assert chunked == tokenize(text, comments=comments)
+    strings = [t for t in chunked if t.kind is Kind.STRING and t.terminated]
+    for token in strings:
+        assert "'" + token.literal.replace("'", "''") + "'" == token.text.lstrip("Nn")
 
 
 def test_line_comments_end_at_a_lone_carriage_return() -> None:
