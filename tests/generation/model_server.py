@@ -147,7 +147,7 @@ def _handler(server: ModelServer) -> type[BaseHTTPRequestHandler]:
             raw = self.rfile.read(length) if length else b""
             try:
                 data = json.loads(raw) if raw else {}
-            except json.JSONDecodeError:
+            except ValueError:  # not JSON (a blob upload), or not text at all
                 data = {}
             return data if isinstance(data, dict) else {}
 
@@ -239,8 +239,12 @@ def _handler(server: ModelServer) -> type[BaseHTTPRequestHandler]:
             self._record(body)
             routes = {"/api/show": self._show, "/api/chat": self._ollama_chat,
                       "/api/generate": self._ollama_generate,
+                      "/api/create": self._create,
                       "/v1/chat/completions": self._openai_chat,
                       "/v1/completions": self._openai_completion}
+            if self.path.startswith("/api/blobs/sha256:"):
+                self._json(201, {})  # the blob's digest is in the recorded path
+                return
             route = routes.get(self.path)
             if route is None:
                 self._json(404, {"error": f"no route {self.path}"})
@@ -248,6 +252,10 @@ def _handler(server: ModelServer) -> type[BaseHTTPRequestHandler]:
             route(body)
 
         # -- Ollama ---------------------------------------------------------------------
+
+        def _create(self, body: dict[str, Any]) -> None:
+            """``ollama create`` from uploaded blobs: recorded, always a success."""
+            self._json(200, {"status": "success"})
 
         def _known(self, body: dict[str, Any]) -> bool:
             name = str(body.get("model") or "")
