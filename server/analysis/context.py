@@ -13,7 +13,10 @@ cursor), cuts out the current statement and reads:
 - the prefix typed so far and where it starts, so the editor replaces it;
 - the table references of the cursor's query, including those written after
   the cursor (``SELECT j.| FROM JCJM j``), the references of enclosing queries
-  (for correlated subqueries) and the statement's CTEs.
+  (for correlated subqueries) and the statement's CTEs. They are read by the one
+  reference reader (:mod:`.refs`) that hover, go-to-definition and symbols use;
+  this module picks the query levels the cursor sees. The statement is cut out by
+  :func:`.bounds.statement_bounds`.
 
 Pure and total: any text and any offset give a context, never an exception.
 """

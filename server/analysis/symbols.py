@@ -16,7 +16,7 @@ from typing import Literal
 from vgpt2.catalog.sql.names import read_name
 from vgpt2.catalog.sql.tokens import Token, tokenize
 from vgpt2.server.analysis.locate import RESERVED
-from vgpt2.server.analysis.refs import SourceRef, part_indexes, source_refs
+from vgpt2.server.analysis.refs import RefKind, SourceRef, part_indexes, source_refs
 from vgpt2.server.analysis.statements import (
     Statement,
     StatementKind,
@@ -146,7 +146,7 @@ def _statement_symbol(statement: Statement, tokens: list[Token], starts: list[in
         variables = _variables(own)
         name = f"{first.upper} {', '.join(variables)}" if variables else first.upper
     elif statement.kind is StatementKind.EXEC:
-        routines = [r.name for r in refs if r.kind == "routine"]
+        routines = [r.name for r in refs if r.kind == RefKind.ROUTINE]
         name = f"EXEC {routines[0]}" if routines else "EXEC"
     else:
         name, verb_index = _query_name(own, refs)
@@ -206,9 +206,9 @@ def _unalias(target: SourceRef, refs: list[SourceRef]) -> str:
 def _sources(refs: list[SourceRef]) -> list[str]:
     names: list[str] = []
     for ref in refs:
-        if ref.defines or ref.target or ref.kind in ("routine", "derived"):
+        if ref.defines or ref.target or ref.kind in (RefKind.ROUTINE, RefKind.DERIVED):
             continue
-        if ref.kind == "function" and ref.name.upper() in RESERVED:
+        if ref.kind == RefKind.FUNCTION and ref.name.upper() in RESERVED:
             continue  # OPENQUERY(...), OPENROWSET(...): built in, not an object of the script
         if ref.name and ref.name not in names:
             names.append(ref.name)
@@ -255,7 +255,7 @@ def _query_children(refs: list[SourceRef], base: int, limit: int, *,
             end = min(ref.body[1] if ref.body else name_end, limit)
             children.append(Symbol(ref.name, "cte", base + name_start, base + max(end, name_end),
                                    base + name_start, base + name_end))
-        elif into and ref.target and ref.kind == "temp" and ref.part_spans:
+        elif into and ref.target and ref.kind == RefKind.TEMP and ref.part_spans:
             start, end = ref.span
             children.append(Symbol(ref.name, "temp_table", base + start, base + end,
                                    base + start, base + end))

@@ -20,7 +20,7 @@ from vgpt2.catalog.sql.names import dotted_start, read_name
 from vgpt2.catalog.sql.tokens import Kind, Token
 from vgpt2.server.analysis.bounds import StatementTokens, context_at
 from vgpt2.server.analysis.locate import RESERVED
-from vgpt2.server.analysis.refs import Refs, SourceRef, part_indexes, read_refs
+from vgpt2.server.analysis.refs import RefKind, Refs, SourceRef, part_indexes, read_refs
 
 __all__ = ["Target", "find_column", "target_at"]
 
@@ -70,7 +70,7 @@ def target_at(text: str, offset: int, catalog: Catalog) -> Target | None:
             if starts.index(token.start) != len(starts) - 1:
                 return None  # the schema or database part
             exact = resolver.object_of(ref)
-            if exact is None and ref.kind == "object" and len(ref.parts) == 1:
+            if exact is None and ref.kind == RefKind.OBJECT and len(ref.parts) == 1:
                 aliased = resolver.by_qualifier(ref.name, exclude=ref)  # UPDATE r ... FROM x r
                 if aliased is not None:
                     name = resolver.object_of(aliased)
@@ -112,7 +112,8 @@ def target_at(text: str, offset: int, catalog: Catalog) -> Target | None:
             holders, via = resolver.holders(source, written)
             if not holders:
                 return None
-            alias = qualifier if source.alias or source.kind in ("cte", "derived") else None
+            through = source.alias or source.kind in (RefKind.CTE, RefKind.DERIVED)
+            alias = qualifier if through else None
             return Target("column", tuple(h for h, _ in holders), holders[0][1], written,
                           *span, alias=alias, via=via)
         exact = resolver.lookup(qualifier)
@@ -170,7 +171,7 @@ class _SourcesAt:
         return matches[0].name if matches else None
 
     def object_of(self, ref: SourceRef) -> str | None:
-        if ref.kind in ("object", "function", "routine") and ref.parts:
+        if ref.kind in (RefKind.OBJECT, RefKind.FUNCTION, RefKind.ROUTINE) and ref.parts:
             if len(ref.parts) >= 3 and ref.parts[-3]:
                 return None  # another database: not this catalog
             return self.lookup(ref.name)
@@ -199,13 +200,13 @@ class _SourcesAt:
             obj = self.catalog.get(exact)
             found = find_column(obj, column) if obj else None
             return ([(exact, found.name)] if found else []), None
-        if ref.kind in ("cte", "derived") and ref.body is not None and depth < 4:
+        if ref.kind in (RefKind.CTE, RefKind.DERIVED) and ref.body is not None and depth < 4:
             traced = self._through_projection(ref.body, column, depth)
             if traced is not None:
                 return traced, ref.kind
             inner = [r for r in self.found.refs
                      if not r.defines and ref.body[0] < r.span[0] < ref.body[1]
-                     and r.kind in ("object", "function", "cte", "derived")]
+                     and r.kind in (RefKind.OBJECT, RefKind.FUNCTION, RefKind.CTE, RefKind.DERIVED)]
             result: list[tuple[str, str]] = []
             for source in inner:
                 pairs, _ = self.holders(source, column, depth + 1)
@@ -245,7 +246,7 @@ class _SourcesAt:
         """The sources in scope holding ``column``, innermost scope first."""
         by_scope: dict[tuple[int, int], list[SourceRef]] = {}
         for ref in self.visible:
-            if ref.defines or ref.kind == "routine":
+            if ref.defines or ref.kind == RefKind.ROUTINE:
                 continue
             by_scope.setdefault(ref.scope, []).append(ref)
         for refs in by_scope.values():
