@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import sys
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from vgpt2.catalog.catalog import Catalog
 from vgpt2.catalog.sql.tokens import tokenize
 from vgpt2.server.analysis.bounds import StatementTokens, context_at, statement_bounds
@@ -207,3 +209,32 @@ def test_update_is_a_target_where_a_statement_begins_not_after_then_or_for() -> 
     assert [r.clause for r in merge] == ["MERGE", "USING"]
     cursor = read("DECLARE c CURSOR FOR SELECT Job FROM JCJM FOR UPDATE OF Job")
     assert [r.name for r in cursor] == ["JCJM"]
+
+
+# -- any text ------------------------------------------------------------------------------
+
+_WORDS = ["SELECT", "FROM", "JOIN", "APPLY", "CROSS", "ON", "WHERE", "AS", "WITH", "(", ")",
+          ",", ".", "..", ";", "*", "=", "(NOLOCK)", "NOLOCK", "INSERT", "INTO", "UPDATE", "SET",
+          "DELETE", "MERGE", "USING", "EXEC", "TOP", "(10)", "VALUES", "UNION", "CREATE",
+          "TABLE", "#t", "@t", "dbo", "APTH", "h", "[APTL]", "l", "c", "Job", "j.Job", "'x'",
+          "1", "-- c\n", "\n", "OPENQUERY", "CASE", "END"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS), max_size=40))
+def test_any_text_gives_references_that_point_into_it(words: list[str]) -> None:
+    text = " ".join(words)
+    tokens = tokenize(text)
+    by_start = {t.start: t for t in tokens}
+    for ref in source_refs(tokens):
+        assert ref.scope[0] <= ref.start < ref.scope[1]
+        assert 0 <= ref.start <= ref.end <= len(text)
+        assert ref.defines <= (ref.kind is RefKind.CTE)
+        for part, (start, end) in zip(ref.parts, ref.part_spans, strict=True):
+            assert by_start[start].end == end and by_start[start].value == part
+        if ref.kind is RefKind.DERIVED:
+            assert ref.body is not None and text[ref.body[0]] == "(" and ref.parts == ()
+    for offset in range(0, len(text) + 1, 7):
+        context = read_context(text, offset)
+        for ref in context.refs:
+            assert 0 <= ref.start <= ref.end <= len(text)
