@@ -57,10 +57,6 @@ _PLACEHOLDER = re.compile(r"\$\{\d+:([^}]*)\}|\$\d+")
 # -- positions ------------------------------------------------------------------------------
 
 
-def to_position(index: LineIndex, offset: int) -> types.Position:
-    return index.position(offset)
-
-
 def to_range(index: LineIndex, start: int, end: int) -> types.Range:
     return index.range(start, end)
 
