@@ -178,9 +178,8 @@ class Refs:
 
 def source_refs(tokens: list[Token], low: int = 0, high: int | None = None) -> list[SourceRef]:
     """The table sources named in ``tokens[low:high]``, CTE definitions included (in order)."""
-    statement = StatementTokens(tokens, low, len(tokens) if high is None else min(high,
-                                                                                 len(tokens)))
-    return read_refs(statement).refs
+    stop = len(tokens) if high is None else min(high, len(tokens))
+    return read_refs(StatementTokens(tokens, low, stop)).refs
 
 
 def read_refs(statement: StatementTokens, *, base: int = 0, typing: int = -1) -> Refs:
