@@ -4,6 +4,10 @@ export interface CatalogStatus {
   loaded: boolean;
   objects: number;
   message: string;
+  /** The catalog in use is the bundled sample, not the shop's own schema (older servers omit it). */
+  sample?: boolean;
+  /** The sample stands in for a configured catalog that could not be loaded. */
+  fallback?: boolean;
 }
 
 export interface StatusView {
@@ -24,10 +28,13 @@ export function statusView(status: CatalogStatus | undefined): StatusView {
   }
   if (status.loaded) {
     const count = status.objects.toLocaleString("en-US");
+    // A report writer must see at a glance that names are checked against the sample, not
+    // the shop's schema: a fallback (their catalog failed to load) is a warning.
+    const sample = status.sample || status.fallback ? " (sample)" : "";
     return {
-      text: `$(database) Vista: ${count} objects`,
+      text: `${status.fallback ? "$(warning)" : "$(database)"} Vista: ${count} objects${sample}`,
       tooltip: `vgpt2: ${status.message}\nClick to run vgpt2 doctor.`,
-      error: false,
+      error: status.fallback === true,
     };
   }
   return {

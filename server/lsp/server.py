@@ -253,8 +253,7 @@ class VgptServer(LanguageServer):
         if self.holder.error:
             self.window_show_message(types.ShowMessageParams(
                 type=types.MessageType.Warning, message=status.message))
-        self.protocol.notify(STATUS_NOTIFICATION, {
-            "loaded": status.loaded, "objects": status.objects, "message": status.message})
+        self.protocol.notify(STATUS_NOTIFICATION, status.payload())
         self.watcher.watch(settings.catalog)
         self.ready.set()
         self.diagnostics.recheck_all()

@@ -29,6 +29,15 @@ class CatalogStatus:
     objects: int
     message: str
     """One line for a status bar: "Vista catalog: 3,374 objects" or why there is none."""
+    sample: bool = False
+    """The catalog in use is the bundled sample (193 objects), not the shop's own schema."""
+    fallback: bool = False
+    """The sample stands in for a configured catalog that could not be loaded."""
+
+    def payload(self) -> dict[str, object]:
+        """The ``vgpt2/catalogStatus`` notification and command result editors read."""
+        return {"loaded": self.loaded, "objects": self.objects, "message": self.message,
+                "sample": self.sample, "fallback": self.fallback}
 
 
 class CatalogHolder:
@@ -105,9 +114,9 @@ class CatalogHolder:
         if sample_fallback:
             return CatalogStatus(True, objects, f"Vista catalog: {objects:,} objects (bundled "
                                  "sample, in place of the configured catalog, which could not "
-                                 f"be loaded: {error})")
-        where = "bundled sample" if settings is not None and not settings.catalog \
-            else str(catalog.path or "in memory")
+                                 f"be loaded: {error})", sample=True, fallback=True)
+        sample = settings is not None and not settings.catalog
+        where = "bundled sample" if sample else str(catalog.path or "in memory")
         message = f"Vista catalog: {objects:,} objects ({where})"
         for notice in catalog.notices:
             if notice != catalog.fallback:
@@ -123,7 +132,7 @@ class CatalogHolder:
             message += f"; {error}"
         elif error:
             message += f"; last rebuild failed, still using the previous one: {error}"
-        return CatalogStatus(True, objects, message)
+        return CatalogStatus(True, objects, message, sample=sample)
 
 
 class SourceWatcher:

@@ -56,6 +56,7 @@ async def test_a_missing_catalog_falls_back_to_the_sample_and_keeps_working(
         status = await client.wait_status()
         assert status["loaded"] is True
         assert "bundled sample" in status["message"] and str(missing) in status["message"]
+        assert status["sample"] is True and status["fallback"] is True, "the status bar warns"
         await wait_for(lambda: client.messages, TIMEOUT, "a warning about the catalog")
         assert client.messages[0].type == types.MessageType.Warning
         assert "bundled sample" in client.messages[0].message
@@ -77,6 +78,7 @@ async def test_a_missing_catalog_falls_back_to_the_sample_and_keeps_working(
             lambda: next((s for s in client.statuses[1:] if s["objects"] == 3), None),
             TIMEOUT, "a status for the configured export")
         assert "bundled sample" not in status["message"]
+        assert status["sample"] is False and status["fallback"] is False
 
 
 async def test_an_unknown_object_type_is_reported_and_the_server_runs_on(

@@ -9,6 +9,17 @@ describe("statusView", () => {
     assert.match(v.tooltip, /sample catalog/);
     assert.equal(v.error, false);
   });
+  it("says when the bundled sample is in use", () => {
+    const v = statusView({ loaded: true, objects: 193, message: "Vista catalog: 193 objects (bundled sample)", sample: true, fallback: false });
+    assert.equal(v.text, "$(database) Vista: 193 objects (sample)");
+    assert.equal(v.error, false);
+  });
+  it("warns when the sample stands in for a catalog that failed to load", () => {
+    const v = statusView({ loaded: true, objects: 193, message: "bundled sample, in place of the configured catalog, which could not be loaded: no such file", sample: true, fallback: true });
+    assert.equal(v.text, "$(warning) Vista: 193 objects (sample)");
+    assert.match(v.tooltip, /could not be loaded/);
+    assert.equal(v.error, true);
+  });
   it("shows why the catalog is not loaded", () => {
     const v = statusView({ loaded: false, objects: 0, message: "vista.vgpt2db: no such file" });
     assert.equal(v.text, "$(warning) Vista: no catalog");

@@ -23,8 +23,7 @@ async def reload(ls: Any, *args: Any) -> dict[str, Any]:
 
 
 def catalog_status(ls: Any, *args: Any) -> dict[str, Any]:
-    status = ls.holder.status()
-    return {"loaded": status.loaded, "objects": status.objects, "message": status.message}
+    return ls.holder.status().payload()
 
 
 async def doctor(ls: Any, *args: Any) -> str:
