@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vgpt2.server.lsp.names import (
     DOCTOR_COMMAND,
@@ -16,6 +16,9 @@ from vgpt2.server.lsp.names import (
 )
 from vgpt2.server.lsp.registry import Command
 
+if TYPE_CHECKING:
+    from vgpt2.server.lsp.state import CatalogStatus
+
 
 async def reload(ls: Any, *args: Any) -> dict[str, Any]:
     await ls.reload_catalog()
@@ -23,7 +26,8 @@ async def reload(ls: Any, *args: Any) -> dict[str, Any]:
 
 
 def catalog_status(ls: Any, *args: Any) -> dict[str, Any]:
-    return ls.holder.status().payload()
+    status: CatalogStatus = ls.holder.status()
+    return status.payload()
 
 
 async def doctor(ls: Any, *args: Any) -> str:
