@@ -15,9 +15,7 @@ import os
 import random
 import subprocess
 import sys
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -290,77 +288,28 @@ def test_merge_then_reload_gives_the_adapter_models_outputs(sft_run: RunDir) -> 
         assert not torch.allclose(untouched(**ids).logits, got, atol=1e-3)  # it did train
 
 
-class _OllamaRecorder:
-    """Ollama's create API on loopback: /api/version, /api/blobs/DIGEST, /api/create."""
-
-    def __init__(self) -> None:
-        self.blobs: dict[str, int] = {}
-        self.created: list[dict[str, Any]] = []
-        recorder = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-            def _reply(self, status: int, payload: dict[str, Any]) -> None:
-                body = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def do_GET(self) -> None:
-                if self.path == "/api/version":
-                    self._reply(200, {"version": "0.13.0"})
-                else:
-                    self._reply(404, {"error": "not found"})
-
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                data = self.rfile.read(length)
-                if self.path.startswith("/api/blobs/sha256:"):
-                    recorder.blobs[self.path.rsplit("/", 1)[1]] = len(data)
-                    self._reply(201, {})
-                elif self.path == "/api/create":
-                    recorder.created.append(json.loads(data))
-                    self._reply(200, {"status": "success"})
-                else:
-                    self._reply(404, {"error": "not found"})
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
-
-    def __enter__(self) -> _OllamaRecorder:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
 def test_export_writes_a_modelfile_and_creates_the_model_in_ollama(sft_run: RunDir) -> None:
     from vgpt2.training.pipeline.export import parse_modelfile, system_prompt
     from vgpt2.training.pipeline.pipeline import export_run, merge_run
 
+    from tests.generation.model_server import ModelServer
+
     if not sft_run.merged_dir.is_dir():
         merge_run(sft_run)
-    with _OllamaRecorder() as ollama:
-        result = export_run(sft_run, name="vgpt2-tiny", quantize="q8_0", url=ollama.url)
+    with ModelServer() as ollama:
+        result = export_run(sft_run, name="vgpt2-tiny", quantize="q8_0",
+                            url=ollama.ollama_url)
     assert result.created, result.message
     commands = dict(parse_modelfile(result.modelfile.read_text(encoding="utf-8")))
     assert Path(commands["FROM"]) == sft_run.merged_dir.resolve()
     assert ".Suffix" in commands["TEMPLATE"] and "<|fim_middle|>" in commands["TEMPLATE"]
     assert commands["SYSTEM"] == system_prompt()
-    (request,) = ollama.created
+    (request,) = [r.body for r in ollama.requests if r.path == "/api/create"]
     assert request["model"] == "vgpt2-tiny" and request["quantize"] == "q8_0"
     assert "model.safetensors" in request["files"] and "tokenizer.json" in request["files"]
-    assert set(request["files"].values()) <= set(ollama.blobs)
+    uploaded = {r.path.rsplit("/", 1)[1] for r in ollama.requests
+                if r.path.startswith("/api/blobs/")}
+    assert set(request["files"].values()) <= uploaded
     assert request["parameters"]["temperature"] == 0
     assert "<|im_end|>" in request["parameters"]["stop"]
     assert request["template"] == commands["TEMPLATE"]
@@ -504,6 +453,7 @@ def test_sft_through_accelerate_with_two_cpu_processes(tmp_path: Path, dataset: 
     assert rows[-1]["epoch"] > 1.0
 
 
+
 def _answers(model_dir: Path, adapter: Path | None, prompts: list[str]) -> list[str]:
     from peft import PeftModel
     from transformers import AutoModelForCausalLM, AutoTokenizer
@@ -516,11 +466,20 @@ def _answers(model_dir: Path, adapter: Path | None, prompts: list[str]) -> list[
     return generate(model.eval(), tokenizer, prompts, 64, batch=16)
 
 
+LEARNED = 0.15
+"""Execution accuracy the trained model must reach on the held-out questions (measured:
+27.1% on this machine; the untrained model of the same size scores 0)."""
+
+
 def test_a_small_model_learns_to_answer_held_out_questions(
         tmp_path: Path, sample_catalog: Any, sample_dbs: Any) -> None:
-    """Trained for a few hundred steps, the tiny model answers held-out questions with SQL
-    in the trained format; the untrained one never does. Execution accuracy is measured
-    and printed beside it (benchmarks/RESULTS.md has the numbers)."""
+    """DESIGN.md's CPU recipe through the pipeline's SFT stage (hidden 128, 4 layers, LoRA
+    with trained embeddings, 1,000 steps of 16) on templated question -> SQL pairs over the
+    sample catalog, with short prompts (the engine's ~1,300-token prompts need far more
+    training than CI has: benchmarks/train_learning_bench.py measures that). Held-out
+    questions, none of them asked in training, are scored by executing the SQL on the
+    sample databases: the trained model must answer a clear share of them correctly, the
+    untrained one answers none."""
     from transformers import AutoTokenizer
     from vgpt2.server.generation.extract import extract_sql
     from vgpt2.training.eval.questions import Prediction, Question
@@ -528,19 +487,21 @@ def test_a_small_model_learns_to_answer_held_out_questions(
     from vgpt2.training.pipeline.stages import run_stage
     from vgpt2.training.pipeline.stages.common import tiny_base
 
-    pairs = sql_pairs(900, seed=1)
+    pairs = sql_pairs(2700, seed=1)
     train_questions = {q for q, _ in pairs}
-    held = [(q, a) for q, a in dict(sql_pairs(300, seed=2)).items()
-            if q not in train_questions][:24]
+    held = [(q, a) for q, a in dict(sql_pairs(480, seed=2)).items()
+            if q not in train_questions][:48]
     folder = tmp_path / "data"
     folder.mkdir()
     write_jsonl(folder / "sft.jsonl", [
         {"messages": [*chat(q), {"role": "assistant", "content": a}]} for q, a in pairs])
-    sft = ("[sft]\nlearning_rate = 3e-3\nmax_steps = 250\nbatch_size = 16\n"
-           "gradient_accumulation = 1\nmax_length = 160\nlogging_steps = 25\n"
-           "save_steps = 1000\nscheduler = \"constant\"\nwarmup_ratio = 0.0\nfim_fraction = 0\n")
-    config = tiny_config(tmp_path, folder, sft=sft, dpo="[dpo]\nenabled = false\n",
-                         kto="[kto]\nenabled = false\n")
+    model = ("[model]\n[model.tiny]\nhidden_size = 128\nlayers = 4\nheads = 4\nkv_heads = 2\n"
+             "intermediate_size = 256\nvocab_size = 1024\n")
+    sft = ("[sft]\nlearning_rate = 3e-3\nmax_steps = 1000\nbatch_size = 16\n"
+           "gradient_accumulation = 1\nmax_length = 160\nlogging_steps = 50\n"
+           "save_steps = 100000\nscheduler = \"constant\"\nwarmup_ratio = 0.0\nfim_fraction = 0\n")
+    config = tiny_config(tmp_path, folder, model=model, sft=sft,
+                         dpo="[dpo]\nenabled = false\n", kto="[kto]\nenabled = false\n")
     run = new_run(config)
     outcome = run_stage(run, "sft")
     base = tiny_base(run, run.config())
@@ -567,6 +528,6 @@ def test_a_small_model_learns_to_answer_held_out_questions(
           f"{trained_sql:.0%} / untrained {untrained_sql:.0%}; execution accuracy trained "
           f"{trained_accuracy:.0%} / untrained {untrained_accuracy:.0%}; e.g. "
           f"{trained_replies[0]!r}")
-    assert outcome.last_loss is not None and outcome.last_loss < 1.0
-    assert untrained_sql == 0.0 and untrained_accuracy == 0.0
-    assert trained_sql >= 0.75
+    assert trained_sql >= 0.9 and untrained_sql == 0.0
+    assert trained_accuracy >= LEARNED
+    assert trained_accuracy - untrained_accuracy >= LEARNED
