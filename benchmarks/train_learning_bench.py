@@ -9,6 +9,7 @@ CPU time (user + sys, every child process included) and the load average, becaus
 development machine is shared.
 
     .venv/bin/python benchmarks/train_learning_bench.py [--config FILE] [--out DIR]
+        [--sft-steps N]
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -39,14 +41,36 @@ def stage_seconds(run: Path) -> dict[str, float]:
     return seconds
 
 
+def with_sft_steps(config: Path, steps: int, folder: Path) -> Path:
+    """A copy of ``config`` (in ``folder``) whose [sft] max_steps is ``steps``; the config's
+    relative paths must not matter (the example's only one, [output] root, is overridden
+    by --out)."""
+    text = config.read_text(encoding="utf-8")
+    head, sep, rest = text.partition("\n[sft]\n")
+    if not sep:
+        raise SystemExit(f"{config}: no [sft] section")
+    section, nxt, tail = rest.partition("\n[")
+    section, count = re.subn(r"(?m)^max_steps = .*$", f"max_steps = {steps}", section)
+    if not count:
+        section += f"\nmax_steps = {steps}"
+    copy = folder / config.name
+    copy.write_text(head + sep + section + nxt + tail, encoding="utf-8")
+    return copy
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--config", type=Path, default=ROOT / "examples/train/tiny-cpu.toml")
     parser.add_argument("--out", type=Path, default=None,
                         help="Keep the run directory here (default: a temporary folder).")
+    parser.add_argument("--sft-steps", type=int, default=None,
+                        help="Override the config's [sft] max_steps (a longer measurement).")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="vgpt2-learn-") as scratch:
-        out = args.out or Path(scratch)
+        out = args.out or Path(scratch) / "runs"
+        out.mkdir(parents=True, exist_ok=True)
+        if args.sft_steps is not None:
+            args.config = with_sft_steps(args.config, args.sft_steps, Path(scratch))
         load_before = os.getloadavg()
         started = time.perf_counter()
         command = [sys.executable, "-m", "vgpt2.training.cli", "run", str(args.config),
