@@ -233,11 +233,30 @@ def fan_out_pairs(catalog: Catalog, tree: JoinTree) -> list[tuple[str, str]]:
     return pairs
 
 
+_trees: weakref.WeakKeyDictionary[Catalog, dict[tuple[str, ...], JoinTree]] = (
+    weakref.WeakKeyDictionary())
+TREE_CACHE = 4096
+"""Trees remembered per catalog (a question links a few objects; the same sets recur)."""
+
+
 def join_tree(catalog: Catalog, objects: Sequence[str]) -> JoinTree:
     """The cheapest acceptable tree over ``objects`` (any case, base tables allowed).
 
     The first object is the root. Unknown names are dropped; duplicates count once.
+    Memoised per catalog (a tree is immutable): the dataset builder asks for the same
+    object sets thousands of times, and the search costs milliseconds.
     """
+    key = tuple(objects)
+    per_catalog = _trees.setdefault(catalog, {})
+    cached = per_catalog.get(key)
+    if cached is None:
+        if len(per_catalog) >= TREE_CACHE:
+            per_catalog.clear()
+        cached = per_catalog[key] = _join_tree(catalog, key)
+    return cached
+
+
+def _join_tree(catalog: Catalog, objects: Sequence[str]) -> JoinTree:
     terminals: list[str] = []
     for name in objects:
         matches = catalog.lookup(name)

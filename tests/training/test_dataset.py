@@ -234,6 +234,23 @@ def test_deterministic_per_seed(sample_catalog: Catalog, databases: list[Path],
     assert manifests[0]["hashes"]["sft.train.jsonl"] != manifests[2]["hashes"]["sft.train.jsonl"]
 
 
+def test_cached_join_trees_give_the_same_files(sample_catalog: Catalog, databases: list[Path],
+                                              tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """The join-tree memo (server/generation/jointree.py) changes no byte of the dataset."""
+    from vgpt2.server.generation import engine, jointree
+    from vgpt2.training.dataset import templates
+
+    options = {"seed": 7, "limit": 60, "eval_questions": _shipped()}
+    build(sample_catalog, databases, BuildOptions(out=tmp_path / "cached", **options))
+    monkeypatch.setattr(engine, "join_tree", jointree._join_tree)
+    monkeypatch.setattr(templates, "join_tree", jointree._join_tree)
+    build(sample_catalog, databases, BuildOptions(out=tmp_path / "uncached", **options))
+    cached, uncached = (json.loads((tmp_path / n / "manifest.json").read_text())["hashes"]
+                        for n in ("cached", "uncached"))
+    assert cached == uncached
+
+
 # -- each gate, with a record that violates it -----------------------------------------------
 
 
