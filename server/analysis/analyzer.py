@@ -26,6 +26,7 @@ from vgpt2.catalog.sql.tokens import Kind, Token, iter_tokens
 from vgpt2.server.analysis.findings import Finding, LineIndex, Severity
 from vgpt2.server.analysis.resolver import Resolver
 from vgpt2.server.analysis.rules import CHECKS, RULES
+from vgpt2.server.analysis.rules.vg000_syntax_error import RULE as _SYNTAX_RULE
 from vgpt2.server.analysis.scopes import Session
 from vgpt2.server.analysis.statements import (
     Statement,
@@ -41,6 +42,8 @@ _SUPPRESS = re.compile(r"--\s*vgpt2:\s*(disable|disable-file)\s*=\s*([A-Za-z0-9_
                        re.IGNORECASE)
 _MAX_DEPTH = 200
 """Deeper parenthesis nesting than this is reported rather than parsed (recursion limits)."""
+SYNTAX_ERROR = _SYNTAX_RULE.code
+"""The code of what this module reports itself, while reading and parsing."""
 
 
 @dataclass(slots=True)
@@ -105,11 +108,11 @@ def _analyze_batch(text: str, with_comments: list[Token], catalog: Catalog,
     tokens = [t for t in with_comments if t.kind is not Kind.COMMENT]
     if broken is not None:
         what = {Kind.STRING: "string", Kind.QUOTED: "quoted name"}.get(broken.kind, "comment")
-        return [Finding("VG000", f"unterminated {what}", broken.start,
+        return [Finding(SYNTAX_ERROR, f"unterminated {what}", broken.start,
                         min(broken.end, broken.start + 1), Severity.ERROR)]
     too_deep = _too_deep(tokens)
     if too_deep is not None:
-        return [Finding("VG000", f"parentheses nested deeper than {_MAX_DEPTH} levels",
+        return [Finding(SYNTAX_ERROR, f"parentheses nested deeper than {_MAX_DEPTH} levels",
                         too_deep.start, too_deep.end, Severity.ERROR)]
     if _defines_routine(tokens):
         # A procedure cannot see the temp tables of the script around it, only its callers'.
@@ -117,7 +120,7 @@ def _analyze_batch(text: str, with_comments: list[Token], catalog: Catalog,
     findings: list[Finding] = []
     for statement in split_statements(text, tokens):
         if statement.kind is StatementKind.UNMATCHED:
-            findings.append(Finding("VG000", "syntax error: ')' without a matching '('",
+            findings.append(Finding(SYNTAX_ERROR, "syntax error: ')' without a matching '('",
                                     statement.start, statement.end,
                                     Severity.ERROR))
             continue
@@ -156,7 +159,7 @@ def _analyze_statement(text: str, statement: Statement, catalog: Catalog,
         return [_syntax_error(error, source, base, statement)]
     except (TokenError, SqlglotError, RecursionError, ValueError) as error:
         start = statement.start
-        return [Finding("VG000", f"cannot parse this statement: {error}", start,
+        return [Finding(SYNTAX_ERROR, f"cannot parse this statement: {error}", start,
                         start + 1, Severity.ERROR)]
     if tree is None or isinstance(tree, exp.Command):
         return []  # valid T-SQL that sqlglot does not model: nothing to check, nothing to flag
@@ -336,7 +339,7 @@ def _syntax_error(error: ParseError, source: str, base: int, statement: Statemen
     message = f"syntax error: {description}"
     if near.strip():
         message += f" near '{near.strip()}'"
-    return Finding("VG000", message, start, end, Severity.ERROR)
+    return Finding(SYNTAX_ERROR, message, start, end, Severity.ERROR)
 
 
 class _Directives:

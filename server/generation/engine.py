@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from vgpt2.catalog.catalog import Catalog
+from vgpt2.server.analysis.rules import RULES
 from vgpt2.server.generation.backends.base import ChatMessage, GenerationOptions, ModelBackend
 from vgpt2.server.generation.context import estimate_tokens, object_block
 from vgpt2.server.generation.examples import Example, closest_examples
@@ -246,8 +247,14 @@ def _failure(extraction: Extraction, problems: list[Problem], rounds: int) -> st
     return f"the model's SQL still fails the checks{after}: {first.code} {first.message}{more}"
 
 
+def _suggests_objects(problem: Problem) -> bool:
+    """Whether the problem's ``related`` are did-you-mean objects (its rule says so)."""
+    rule = RULES.get(problem.code)
+    return rule is not None and rule.suggests_objects
+
+
 def _suggestions(catalog: Catalog, problems: list[Problem], prepared: Prepared) -> list[str]:
-    named = [r for p in problems if p.code == "VG001" for r in p.related if r in catalog]
+    named = [r for p in problems if _suggests_objects(p) for r in p.related if r in catalog]
     return list(dict.fromkeys([*named, *prepared.linked.primary]))[:4]
 
 
@@ -255,7 +262,7 @@ def _suggested_schema(catalog: Catalog, problems: list[Problem], prepared: Prepa
                       request: GenerationRequest) -> str:
     """Short blocks for did-you-mean objects the prompt did not already show (two at most)."""
     shown = set(prepared.prompt.context.objects)
-    names = [r for p in problems if p.code == "VG001" for r in p.related
+    names = [r for p in problems if _suggests_objects(p) for r in p.related
              if r in catalog and r not in shown]
     blocks = [object_block(catalog, name, request.question)
               for name in list(dict.fromkeys(names))[:2]]

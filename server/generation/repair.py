@@ -29,11 +29,22 @@ from vgpt2.server.analysis.analyzer import analyze
 from vgpt2.server.analysis.findings import Finding, LineIndex, Severity
 from vgpt2.server.analysis.fixing import fix_text
 from vgpt2.server.analysis.refs import source_refs
-from vgpt2.server.analysis.rules import RULES
+from vgpt2.server.analysis.rules import (
+    RULES,
+    vg000_syntax_error,
+    vg001_unknown_object,
+    vg002_unknown_column,
+)
 from vgpt2.server.generation.result import FindingSummary
 
-NEVER_DELIVERED = frozenset({"VG000", "VG001", "VG002"})
-"""Codes no delivered query may carry, whatever the user's rule settings say."""
+NEVER_DELIVERED = frozenset(code for code, rule in RULES.items()
+                            if rule.parse_error or rule.names_unknown)
+"""Codes no delivered query may carry, whatever the user's rule settings say: a query
+that does not parse, or names an object or column that does not exist."""
+_SYNTAX = vg000_syntax_error.RULE.code
+_OBJECT = vg001_unknown_object.RULE.code
+_COLUMN = vg002_unknown_column.RULE.code
+"""What the gates report: the rules whose findings they stand in for."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,24 +130,24 @@ def _gates(catalog: Catalog, sql: str) -> list[Problem]:
     try:
         trees = sqlglot.parse(sql, read="tsql")
     except (SqlglotError, RecursionError, ValueError) as error:
-        return [Problem("VG000", f"syntax error: {str(error).splitlines()[0]}")]
+        return [Problem(_SYNTAX, f"syntax error: {str(error).splitlines()[0]}")]
     queries = [t for t in trees if t is not None and not isinstance(t, (exp.Declare, exp.Set))]
     if not queries:
-        problems.append(Problem("VG000", "no SELECT query to check"))
+        problems.append(Problem(_SYNTAX, "no SELECT query to check"))
     for tree in queries:
         if not isinstance(tree, exp.Query):
-            problems.append(Problem("VG000", "not a SELECT query vgpt2 can check; write one "
+            problems.append(Problem(_SYNTAX, "not a SELECT query vgpt2 can check; write one "
                                              "SELECT (or WITH ... SELECT) statement"))
     for tree in queries:
         for star in tree.find_all(exp.Star):
             if not isinstance(star.parent, (exp.Select, exp.Column, exp.Count, exp.Anonymous)):
-                problems.append(Problem("VG000", "syntax error: '*' stands only in the select "
+                problems.append(Problem(_SYNTAX, "syntax error: '*' stands only in the select "
                                                  "list or in COUNT(*)"))
                 break
         for where in tree.find_all(exp.Where):
             if any(agg.find_ancestor(exp.Select) is where.parent
                    for agg in where.find_all(exp.AggFunc)):
-                problems.append(Problem("VG000", "an aggregate (SUM, COUNT ...) cannot stand in "
+                problems.append(Problem(_SYNTAX, "an aggregate (SUM, COUNT ...) cannot stand in "
                                                  "WHERE; use HAVING"))
                 break
         problems.extend(_names_outside_the_catalog(catalog, tree))
@@ -145,22 +156,22 @@ def _gates(catalog: Catalog, sql: str) -> list[Problem]:
             identifier = target.this if isinstance(target, exp.Table) else None
             if not (isinstance(identifier, exp.Identifier) and (
                     identifier.args.get("temporary") or identifier.args.get("global_"))):
-                problems.append(Problem("VG001", "SELECT ... INTO a permanent table writes to "
+                problems.append(Problem(_OBJECT, "SELECT ... INTO a permanent table writes to "
                                                  "the database; return the rows (or use #temp)"))
         for call in tree.find_all(exp.Anonymous):
             if str(call.this).upper() in _REMOTE_ROWSETS:
-                problems.append(Problem("VG001", f"{str(call.this).upper()} reaches outside "
+                problems.append(Problem(_OBJECT, f"{str(call.this).upper()} reaches outside "
                                                  "this database; read the Vista views"))
     refs = source_refs(tokenize(sql))
     created = {r.name.lower() for r in refs if r.target and r.kind in ("temp", "variable")}
     created |= {m.group(1).lower() for m in _TABLE_VARIABLE.finditer(sql)}
     for ref in refs:
         if ref.kind == "object" and len(ref.parts) > 2:
-            problems.append(Problem("VG001", f"'{'.'.join(ref.parts)}' names another database "
+            problems.append(Problem(_OBJECT, f"'{'.'.join(ref.parts)}' names another database "
                                              "or server; use the Vista views of this database"))
         elif ref.kind in ("temp", "variable") and not ref.target and (
                 ref.name.lower() not in created):
-            problems.append(Problem("VG001", f"'{ref.name}' is read but this query does not "
+            problems.append(Problem(_OBJECT, f"'{ref.name}' is read but this query does not "
                                              "create it; read the Vista views directly"))
     return problems
 
@@ -188,7 +199,7 @@ def _names_outside_the_catalog(catalog: Catalog, tree: exp.Expr) -> list[Problem
             continue
         if isinstance(table.this, exp.Anonymous) or catalog.header(name) is None:
             if catalog.header(name) is None and not isinstance(table.this, exp.Anonymous):
-                problems.append(Problem("VG001", f"'{name}' is not in the catalog"))
+                problems.append(Problem(_OBJECT, f"'{name}' is not in the catalog"))
             continue
         aliases.setdefault((table.alias or name).lower(), set()).add(name)
     for column in tree.find_all(exp.Column):
@@ -198,7 +209,7 @@ def _names_outside_the_catalog(catalog: Catalog, tree: exp.Expr) -> list[Problem
         (owner,) = owners
         obj = catalog.get(owner)
         if obj is not None and obj.columns and obj.column(column.name) is None:
-            problems.append(Problem("VG002", f"column '{column.name}' is not in {owner}"))
+            problems.append(Problem(_COLUMN, f"column '{column.name}' is not in {owner}"))
     return problems
 
 
@@ -245,7 +256,7 @@ def closest_objects(catalog: Catalog, text: str, limit: int = 4) -> list[str]:
     spelled: list[str] = []
     if name:
         for finding in analyze(f"SELECT 1 AS x FROM [{name}] WITH (NOLOCK);", catalog):
-            if finding.code == "VG001":
+            if RULES[finding.code].suggests_objects:
                 spelled.extend(finding.related)
     said: list[str] = []
     phrase = _name_as_words(catalog, text.strip()) if name == text.strip() else None

@@ -58,6 +58,9 @@ class Rule:
     """A finding without a deterministic fix gets "Ask the model to repair this query"."""
     parse_error: bool = False
     """Its findings mean the statement does not parse: a suggestion must not cause one."""
+    suggests_objects: bool = False
+    """Its findings' ``related`` are the nearest real objects (did-you-mean): a refusal
+    offers them, and a repair round shows the model their schema."""
 
     @property
     def docs_url(self) -> str:

@@ -74,6 +74,6 @@ RULE = Rule(
     "VG001", "unknown-object", Severity.ERROR,
     "Table, view, function or procedure not in the catalog.",
     offers="suggestions offered", check=check, doc=__doc__ or "",
-    names_unknown=True, repairable_by_model=True,
+    names_unknown=True, repairable_by_model=True, suggests_objects=True,
     # The object may be new since the catalog was built: offer to read it again.
     actions=(Action("Reload the Vista catalog", "vgpt2.reloadCatalog", "Reload catalog"),))
