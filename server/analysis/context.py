@@ -29,7 +29,9 @@ import re
 import sys
 from dataclasses import dataclass, field
 from enum import StrEnum
+from itertools import takewhile
 
+from vgpt2.catalog.sql.names import dotted_start, qualifier_before
 from vgpt2.catalog.sql.tokens import Kind, Token
 from vgpt2.server.analysis.bounds import (
     SET_OPERATORS,
@@ -281,11 +283,10 @@ def _context(window: str, tokens: list[Token], base: int, local: int, index: int
     usable = [r for r in found.refs if _completes(r)]
 
     # The qualifier chain before the prefix: h. / dbo.APTH. / dbo.
-    chain: list[str] = []
-    j = p
-    while j - 2 >= s and tokens[j - 1].text == "." and tokens[j - 2].is_name():
-        chain.insert(0, tokens[j - 2].value)
-        j -= 2
+    written = qualifier_before(tokens, p, s)
+    # Only the parts after an omitted one (db..h.): each is one name and one dot.
+    chain = list(reversed(list(takewhile(bool, reversed(written.parts if written else ())))))
+    j = p - 2 * len(chain)
     if not chain and j - 1 >= s and tokens[j - 1].text == ".":
         return _none(offset)  # ").": nothing to complete
     previous = tokens[j - 1] if j - 1 >= s else None
@@ -444,10 +445,9 @@ def _clause_before(st: StatementTokens, j: int) -> str:
                 return "SELECT"
             if before == "WITH":
                 return "HINT"
-            if k - 2 >= st.start and before and tokens[k - 1].is_name() and (
-                tokens[k - 2].upper == "INTO" or (k - 4 >= st.start and tokens[k - 2].text == "."
-                                                  and tokens[k - 4].upper == "INTO")
-            ):
+            if k - 1 >= st.start and tokens[k - 1].is_name() and (
+                    (first := dotted_start(tokens, k - 1, st.start)) > st.start
+                    and tokens[first - 1].upper == "INTO"):
                 return "INSERT_COLUMNS"
             k -= 1
             continue

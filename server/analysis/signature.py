@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from vgpt2.catalog.catalog import Catalog
 from vgpt2.catalog.model import CatalogObject, ObjectType, Parameter
+from vgpt2.catalog.sql.names import qualifier_before, read_name
 from vgpt2.catalog.sql.tokens import Kind, Token
 from vgpt2.server.analysis.bounds import context_at
 from vgpt2.server.analysis.locate import RESERVED
@@ -78,7 +79,7 @@ def _function_call(tokens: list[Token], low: int, before: int, cursor: int,
             name = tokens[j - 1]
             if name.kind is Kind.WORD and name.upper in RESERVED:
                 continue
-            qualified = j >= 3 and tokens[j - 2].text == "."
+            qualified = qualifier_before(tokens, j - 1) is not None
             in_from = j >= 2 and tokens[j - 2].upper in ("FROM", "JOIN", "APPLY")
             if not (qualified or in_from):
                 continue  # an unqualified call in an expression is a built-in
@@ -122,12 +123,10 @@ def _exec_at(tokens: list[Token], j: int, before: int, cursor: int,
         i += 2  # EXEC @rc = proc
     if i >= before or not tokens[i].is_name() or tokens[i].text.startswith("@"):
         return None
-    last = i
-    while last + 2 < before and tokens[last + 1].text == "." and tokens[last + 2].is_name():
-        last += 2
-    if tokens[last].end >= cursor or (last + 1 < before and tokens[last + 1].text == "."):
+    name = read_name(tokens, i, before)
+    if name is None or name.dangling or tokens[name.stop - 1].end >= cursor:
         return None  # still typing the name
-    headers = catalog.lookup(tokens[last].value)
+    headers = catalog.lookup(name.name)
     header = next((h for h in headers if h.type is ObjectType.PROCEDURE), None) or next(
         iter(headers), None)
     if header is None or header.type not in (ObjectType.PROCEDURE, ObjectType.FUNCTION):
@@ -135,7 +134,7 @@ def _exec_at(tokens: list[Token], j: int, before: int, cursor: int,
     obj = catalog.get(header.name)
     if obj is None:
         return None
-    return _signature(obj, _slots(tokens[last + 1:before], cursor), function=False)
+    return _signature(obj, _slots(tokens[name.stop:before], cursor), function=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -174,10 +174,12 @@ def test_incomplete_join_followed_by_where() -> None:
     assert refs(context) == [("APTH", "h")]
 
 
-def test_insert_column_list() -> None:
-    context = at("INSERT INTO APTH (APCo, |")
+@pytest.mark.parametrize("target", ["APTH", "dbo.APTH", "Vista.dbo.APTH", "Vista..APTH"])
+def test_insert_column_list(target: str) -> None:
+    context = at(f"INSERT INTO {target} (APCo, |")
     assert context.kind is ContextKind.COLUMN_OF
     assert context.qualifier == "APTH"
+    assert context.clause == "INSERT_COLUMNS"
 
 
 # -- references -------------------------------------------------------------------------------

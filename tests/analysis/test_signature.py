@@ -32,6 +32,8 @@ def active_label(signature: Signature) -> str:
     ("EXEC brptAPTax 1, 'A', 'Z', '2024-01-01", "@BeginMth bMonth"),
     ("EXEC @rc = brptAPTax 1, ", "@BeginTaxCode bTaxCode"),
     ("exec BRPTAPTAX 1,", "@BeginTaxCode bTaxCode"),
+    ("EXEC Vista.dbo.brptAPTax 1, ", "@BeginTaxCode bTaxCode"),
+    ("EXEC Vista..brptAPTax 1, ", "@BeginTaxCode bTaxCode"),  # db..name: the default schema
 ])
 def test_positional_arguments(text: str, expected: str, sample_catalog: Catalog) -> None:
     signature = help_at_end(text, sample_catalog)
