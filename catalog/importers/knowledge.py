@@ -86,7 +86,7 @@ def load_knowledge(path: Path) -> ImportResult:
         data = salvaged.data
         status_lines = salvaged.status_lines
 
-    reader = _Reader(path, result, locator)
+    reader = _PackReader(path, result, locator)
     reader.read(data, status_lines)
     return result
 
@@ -117,8 +117,9 @@ def merge_knowledge(base: Knowledge, overlay: Knowledge) -> Knowledge:
 # -- reading ------------------------------------------------------------------------------
 
 
-class _Reader:
-    """Checks the parsed TOML entry by entry and fills the result's Knowledge."""
+class _PackReader:
+    """Reads one knowledge pack: checks the parsed TOML entry by entry and fills the
+    result's Knowledge."""
 
     def __init__(self, path: Path, result: ImportResult, locator: _Locator) -> None:
         self.path = path

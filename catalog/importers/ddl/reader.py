@@ -59,8 +59,9 @@ _CREATE_IN_STRING = re.compile(
 """A string that EXEC runs holding a script of its own (``EXEC('CREATE VIEW ...')``)."""
 
 
-class _Reader(_RoutineReader, _ViewResolver):
-    """One import: reads files in order, then :meth:`finish` builds the records."""
+class _ScriptReader(_RoutineReader, _ViewResolver):
+    """One import of a SQL Source Control folder: reads its scripts in order, then
+    :meth:`finish` builds the records."""
 
     def read_file(self, path: Path) -> None:
         try:
@@ -384,7 +385,7 @@ def import_ddl(path: Path) -> ImportResult:
     """
     path = Path(path)
     result = ImportResult(source=path)
-    reader = _Reader(result)
+    reader = _ScriptReader(result)
     # The import allocates millions of small, long-lived objects (and sqlglot's linked
     # trees); cyclic collections in the middle of it rescan them all and cost a fifth
     # of the time. Nothing here needs them: pause the collector, restore it after.
