@@ -290,15 +290,18 @@ def is_stale(catalog: Catalog) -> bool | None:
     return fingerprint(sources) != catalog.meta["fingerprint"]
 
 
-def open_sample_catalog(cache_dir: Path | None, *, copy: bool = False) -> Catalog:
-    """The bundled sample, compiled once into ``cache_dir`` (or into memory if unwritable)."""
+def open_sample_catalog(cache_dir: Path | None, *, copy: bool = False,
+                        full_check: bool = False) -> Catalog:
+    """The bundled sample, compiled once into ``cache_dir`` (or into memory if unwritable);
+    ``full_check``: see :meth:`Catalog.open`."""
     sources = [sample_catalog_path()]
     if cache_dir is not None:
         output = cache_dir / f"sample-{fingerprint(sources)[:16]}{COMPILED_SUFFIX}"
         with contextlib.suppress(OSError, BuildError, CatalogError):
             build_catalog(sources, output, allow_partial=True, allow_shrink=True,
                           verified_in=cache_dir)
-            return Catalog.open(output, copy=copy, verified_in=cache_dir)
+            return Catalog.open(output, copy=copy, verified_in=cache_dir,
+                                full_check=full_check)
     return compile_in_memory(import_all(sources))
 
 
@@ -309,18 +312,22 @@ def cache_output(paths: list[Path], cache_dir: Path) -> Path:
     return cache_dir / f"catalog-{key}{COMPILED_SUFFIX}"
 
 
-def open_catalog(paths: list[Path], cache_dir: Path | None, *, copy: bool = False) -> Catalog:
+def open_catalog(paths: list[Path], cache_dir: Path | None, *, copy: bool = False,
+                 full_check: bool = False) -> Catalog:
     """Open what a user or config names: a compiled file, or sources compiled into the cache.
 
     No paths means the bundled sample. A compiled file is recognised by its
     content, whatever its name. Sources are rebuilt only when they changed; a
     rebuild that failed or was refused leaves the last good build in the cache in
-    use, with a notice on the catalog saying why. ``copy``: see :meth:`Catalog.open`.
+    use, with a notice on the catalog saying why. ``copy`` and ``full_check`` (the quick
+    check of the catalog returned, whatever the cache's record says): see
+    :meth:`Catalog.open`.
     """
     if not paths:
-        return open_sample_catalog(cache_dir, copy=copy)
+        return open_sample_catalog(cache_dir, copy=copy, full_check=full_check)
     if len(paths) == 1 and looks_compiled(paths[0]):
-        catalog = Catalog.open(paths[0], copy=copy, verified_in=cache_dir)
+        catalog = Catalog.open(paths[0], copy=copy, verified_in=cache_dir,
+                               full_check=full_check)
         if paths[0].suffix.lower() != COMPILED_SUFFIX:
             catalog.notices.append(f"{paths[0]}: read as a compiled catalog by its content; "
                                    f"such files are usually named *{COMPILED_SUFFIX}")
@@ -336,7 +343,7 @@ def open_catalog(paths: list[Path], cache_dir: Path | None, *, copy: bool = Fals
     except OutputError as error:
         raise CatalogError(str(error)) from None
     except BuildError as error:
-        last = _last_good(output, copy, cache_dir)
+        last = _last_good(output, copy, cache_dir, full_check)
         if last is None:
             raise CatalogError(_with_first_errors(str(error), error.issues)) from None
         reason = error.reason if isinstance(error, BuildRefused) else str(error)
@@ -350,7 +357,7 @@ def open_catalog(paths: list[Path], cache_dir: Path | None, *, copy: bool = Fals
                               f"{_command_line([output])} {error.flag}`")
         last.notices.append(last.fallback)
         return last
-    catalog = Catalog.open(output, copy=copy, verified_in=cache_dir)
+    catalog = Catalog.open(output, copy=copy, verified_in=cache_dir, full_check=full_check)
     if report.errors:
         catalog.notices.append(_with_first_errors(
             f"built with {len(report.errors):,} import error"
@@ -362,11 +369,11 @@ def _command_line(paths: list[Path]) -> str:
     return " ".join(f'"{p}"' if " " in str(p) else str(p) for p in paths)
 
 
-def _last_good(output: Path, copy: bool, cache_dir: Path) -> Catalog | None:
+def _last_good(output: Path, copy: bool, cache_dir: Path, full_check: bool) -> Catalog | None:
     try:
         if not output.is_file():
             return None
-        return Catalog.open(output, copy=copy, verified_in=cache_dir)
+        return Catalog.open(output, copy=copy, verified_in=cache_dir, full_check=full_check)
     except CatalogError:
         return None
 

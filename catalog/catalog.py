@@ -110,7 +110,8 @@ class Catalog:
             self._members.setdefault(header.family, []).append(header.name)
 
     @classmethod
-    def open(cls, path: Path, *, copy: bool = False, verified_in: Path | None = None) -> Catalog:
+    def open(cls, path: Path, *, copy: bool = False, verified_in: Path | None = None,
+             full_check: bool = False) -> Catalog:
         """Open and verify a compiled file; :class:`CatalogError` says what is wrong with it.
 
         Verified: it is an SQLite database, SQLite's quick check passes, and it has
@@ -121,14 +122,17 @@ class Catalog:
         ``verified_in`` (the user cache) remembers a file that passed the quick check
         by device, inode, size, mtime and ctime (:mod:`.verified`); while all five are
         unchanged the next open skips the quick check (about 35 ms of the real
-        catalog's open). Everything else is checked on every open.
+        catalog's open). Everything else is checked on every open. ``full_check`` runs
+        the quick check whatever the record says (``vgpt2 doctor``: the diagnosis must
+        not trust a record of an earlier pass, since bit rot leaves the file's identity
+        unchanged); a pass is still recorded.
         """
         if not path.is_file():
             raise CatalogError(f"{path}: no compiled catalog here; run `vgpt2 catalog build`")
         _check_file(path)
         before = file_identity(path)
-        checked = not (verified_in is not None and before is not None
-                       and recorded_identity(verified_in, path) == before)
+        checked = full_check or not (verified_in is not None and before is not None
+                                     and recorded_identity(verified_in, path) == before)
         try:
             connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
                                          check_same_thread=False)

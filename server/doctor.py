@@ -114,7 +114,10 @@ def _catalog_check(settings: Settings, report: DoctorReport) -> Check:
                      "`catalog` in vgpt2.toml at the folder")
     started = time.perf_counter()
     try:
-        catalog = open_catalog(settings.catalog, settings.resolved_cache_dir())
+        # The diagnosis runs SQLite's quick check itself, never trusting the cache's
+        # record of an earlier pass (the record cannot see bit rot).
+        catalog = open_catalog(settings.catalog, settings.resolved_cache_dir(),
+                               full_check=True)
     except (CatalogError, OSError) as error:
         return Check("catalog", Status.ERROR, f"{described}: {error}",
                      "rebuild with `vgpt2 catalog build SOURCE --output FILE"

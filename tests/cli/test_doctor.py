@@ -109,6 +109,40 @@ def test_doctor_reports_a_damaged_catalog_with_the_fix(
     assert "vgpt2 catalog build" in checks["catalog"]["detail"]
 
 
+def test_doctor_runs_the_quick_check_on_a_catalog_the_cache_records_as_verified(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bit rot leaves a file's identity as it was, so a record of an earlier pass still
+    matches; an ordinary open then skips the quick check, but the diagnosis must not."""
+    import os
+
+    from vgpt2.catalog.catalog import Catalog
+    from vgpt2.catalog.verified import file_identity, record_identity
+
+    from ..catalog.test_metadata_import import ap_export
+
+    output = tmp_path / "vista.vgpt2db"
+    built = runner.invoke(app, ["catalog", "build", str(ap_export(tmp_path / "export")),
+                                "--output", str(output)])
+    assert built.exit_code == 0, built.stdout
+    data = bytearray(output.read_bytes())
+    page = 4096
+    last = len(data) // page - 1  # the last page: row data, not the schema or the meta table
+    data[last * page:last * page + 100] = bytes(range(100))
+    output.write_bytes(bytes(data))
+    cache = Path(os.environ["VGPT2_CACHE_DIR"])
+    identity = file_identity(output)
+    assert identity is not None
+    record_identity(cache, output, identity)  # as if it had passed before the rot
+    Catalog.open(output, verified_in=cache).close()  # the record is honoured: no check
+
+    code, checks = _checks(tmp_path, monkeypatch, 'catalog = "vista.vgpt2db"\n')
+    assert code == 1
+    assert checks["catalog"]["status"] == "error"
+    assert "damaged" in checks["catalog"]["detail"]
+    assert "vgpt2 catalog build" in checks["catalog"]["detail"]
+
+
 def test_doctor_says_a_broken_rebuild_fell_back_to_the_last_good_build(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
