@@ -14,7 +14,12 @@ the cursor, its tokens and these bounds; completion reads a window of the batch 
 
 The analyzer's :func:`~vgpt2.server.analysis.statements.split_statements` cuts statements for
 the parser instead (it also classifies them and wraps conditions for sqlglot); document
-symbols name those.
+symbols name those. The two answer different questions, so neither is built on the other:
+here every token belongs to a statement (hover on ``RAISERROR``, completion after ``DROP
+TABLE``, in a window that began mid-batch), while the analyzer keeps only what it checks
+and cuts it for sqlglot (``IF`` is its condition alone, ``CREATE VIEW v AS SELECT`` the
+SELECT, ``SET NOCOUNT ON``, ``BEGIN``/``END``, ``PRINT`` are no statement). On the test
+corpus they disagree on about one token in ten (844 of 8,989, semicolons aside).
 """
 
 from __future__ import annotations
