@@ -1,8 +1,10 @@
 """One dataset build: candidates -> gates (in worker processes) -> balanced sets -> files.
 
 Order matters for determinism: candidates are produced in a fixed order from the
-seed, checked in that order (``imap`` keeps it whatever the worker count), and
-selected in that order, so the same catalog, seed and limit give the same files.
+seed, checked ahead in the workers but consumed in that order (:meth:`_Runner.stream`),
+and selected in that order; what the screen remembers of candidates screened ahead but
+never consumed is rolled back. So the same catalog, seed and limit give the same files
+whatever the worker count and timing.
 The output folder is written as a temporary sibling and swapped in only when
 every gate passed on the final sets (:func:`verify`); a failed build never
 replaces a good one.
