@@ -38,6 +38,10 @@ from vgpt2.server.analysis.statements import (
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
 _log = logging.getLogger(__name__)
 
+# sqlglot counts a lone CR as a line break between tokens but not inside a string
+# literal, so its error lines drift on old-Mac files; a lone CR read as LF (same length,
+# so every offset holds) keeps its line numbers right.
+_LONE_CR = re.compile(r"\r(?!\n)")
 _SUPPRESS = re.compile(r"--\s*vgpt2:\s*(disable|disable-file)\s*=\s*([A-Za-z0-9_,\s]+)",
                        re.IGNORECASE)
 _MAX_DEPTH = 200
@@ -154,7 +158,7 @@ def _analyze_statement(text: str, statement: Statement, catalog: Catalog,
     base = statement.start - len(statement.prefix)
     source = _parser_safe(statement.source(text), statement, base)
     try:
-        tree = sqlglot.parse_one(source, read="tsql")
+        tree = sqlglot.parse_one(_LONE_CR.sub("\n", source), read="tsql")
     except ParseError as error:
         return [_syntax_error(error, source, base, statement)]
     except (TokenError, SqlglotError, RecursionError, ValueError) as error:

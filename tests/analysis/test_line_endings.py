@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from vgpt2.catalog.catalog import Catalog
 from vgpt2.catalog.sql.batches import split_batches
@@ -76,6 +76,8 @@ def test_corpus_files_with_other_line_endings(name: str, ending: str,
 
 @SLOW
 @given(pieces=st.lists(st.sampled_from(PIECES), max_size=30), ending=st.sampled_from(ENDINGS))
+# A lone CR inside a string literal: sqlglot's error line drifted by one (found by hypothesis).
+@example(pieces=["SELECT", "'multi\nline'", "\n", "*"], ending="\r")
 def test_soups_with_other_line_endings(pieces: list[str], ending: str,
                                        real_catalog: Catalog) -> None:
     text = " ".join(pieces)
