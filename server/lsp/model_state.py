@@ -11,6 +11,7 @@ streamed HTTP request, which is what makes Ollama (and vLLM) stop generating.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import logging
 import threading
@@ -108,6 +109,8 @@ class ModelState:
         self.generation = 0
         """Bumped on every change: a status check started before it is not published."""
         self._examples: tuple[tuple[object, ...], tuple[Example, ...]] | None = None
+        self._closing: set[concurrent.futures.Future[None]] = set()
+        """Backends being closed on the loop: ``stop`` lets them finish first."""
 
     @property
     def enabled(self) -> bool:
@@ -176,12 +179,15 @@ class ModelState:
         self._examples = (stamp, loaded)
         return loaded
 
-    def loop_close(self, backend: ModelBackend) -> None:
+    def loop_close(self, backend: ModelBackend) -> concurrent.futures.Future[None]:
         async def close() -> None:
             with contextlib.suppress(Exception):
                 await backend.aclose()
 
-        asyncio.run_coroutine_threadsafe(close(), self.loop._loop)
+        closing = asyncio.run_coroutine_threadsafe(close(), self.loop._loop)
+        self._closing.add(closing)
+        closing.add_done_callback(self._closing.discard)
+        return closing
 
     async def check(self) -> ModelStatus:
         """Ask the server whether the model is there (on the model loop); never raises."""
@@ -219,6 +225,9 @@ class ModelState:
                            info.present, self.fill_in_middle, message)
 
     def stop(self) -> None:
+        """Close the backends' connections, then stop the loop: stopped first, the loop would
+        never run a close still queued (connections left open, a "never awaited" warning)."""
         if self._backend is not None:
             self.loop_close(self._backend)
+        concurrent.futures.wait(list(self._closing), timeout=5)
         self.loop.stop()
